@@ -1,0 +1,70 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+
+
+class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Device Retail module"
+    module = 'device_retail'
+
+    @with_transaction()
+    def test_roles_bundle_staff_group(self):
+        "Each staff role grants its own group and only read for the auditor"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Role = pool.get('res.role')
+        for key in [
+                'cashier', 'technician', 'stock_clerk', 'branch_manager',
+                'accountant', 'auditor']:
+            role = Role(ModelData.get_id('device_retail', 'role_%s' % key))
+            group_ids = {g.id for g in role.groups}
+            self.assertIn(
+                ModelData.get_id('device_retail', 'group_%s' % key),
+                group_ids, key)
+        auditor = Role(ModelData.get_id('device_retail', 'role_auditor'))
+        self.assertEqual(len(auditor.groups), 1)
+
+    @with_transaction()
+    def test_auditor_reads_but_never_writes(self):
+        "The auditor group reads the stock and money trail and writes nothing"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Access = pool.get('ir.model.access')
+        auditor = ModelData.get_id('device_retail', 'group_auditor')
+        accesses = Access.search([('group', '=', auditor)])
+        models = {a.model for a in accesses}
+        self.assertTrue(
+            {'stock.move', 'account.move.line', 'sale.point.sale'} <= models)
+        for access in accesses:
+            self.assertTrue(access.perm_read, access.model)
+            self.assertFalse(
+                access.perm_write or access.perm_create or access.perm_delete,
+                access.model)
+
+    @with_transaction()
+    def test_checklist_without_setup(self):
+        "The checklist lists what a new company still has to configure"
+        pool = Pool()
+        Checklist = pool.get('device_retail.checklist', type='wizard')
+        company = create_company()
+        with set_company(company):
+            session_id, _, _ = Checklist.create()
+            checklist = Checklist(session_id)
+            result = checklist.default_start([])
+        checks = {l['check']: l for l in result['lines']}
+        self.assertFalse(result['complete'])
+        self.assertEqual(len(checks), len(Checklist.checks()))
+        company_line = result['lines'][0]
+        self.assertTrue(company_line['ok'])
+        self.assertEqual(company_line['advice'], '')
+        fiscalyear_line = result['lines'][1]
+        self.assertFalse(fiscalyear_line['ok'])
+        self.assertIn('Continental', fiscalyear_line['advice'])
+
+
+del ModuleTestCase

@@ -1,0 +1,196 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Proteus helpers that set up a shop.
+
+Scenarios, the demo loader (scripts/demo_data.py) and integrators' scripts
+share them, so a shop is configured the same way everywhere.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from stdnum import luhn
+
+from proteus import Model
+from proteus.config import get_config
+from trytond.modules.account.tests.tools import (
+    create_fiscalyear, create_tax, get_accounts)
+from trytond.modules.account_invoice.tests.tools import (
+    set_fiscalyear_invoice_sequences)
+from trytond.modules.account_stock_continental.tests.tools import (
+    add_stock_accounts)
+from trytond.modules.company.tests.tools import get_company
+
+STAFF_ROLES = [
+    'cashier', 'technician', 'stock_clerk', 'branch_manager', 'accountant',
+    'auditor']
+
+
+def setup_accounting(company=None, today=None, config=None):
+    """Open a continental fiscal year and make the product accounting.
+
+    The chart of accounts must exist.  Return a dict with the fiscal year,
+    the accounts by kind, the sales tax and an account category for goods
+    whose stock moves post to the general ledger.
+    """
+    ProductCategory = Model.get('product.category', config=config)
+    if company is None:
+        company = get_company(config=config)
+    if today is None:
+        today = dt.date.today()
+
+    fiscalyear = set_fiscalyear_invoice_sequences(
+        create_fiscalyear(company, today=today, config=config),
+        config=config)
+    fiscalyear.account_stock_method = 'continental'
+    fiscalyear.click('create_period')
+
+    accounts = add_stock_accounts(
+        get_accounts(company, config=config), company, config=config)
+    stock_expense = accounts['stock_expense']
+    accounts['stock_out'], = stock_expense.duplicate(
+        default={'name': "Cost of Goods Sold", 'code': '5.1.6'})
+
+    tax = create_tax(Decimal('.20'), company, config=config)
+    tax.save()
+
+    category = ProductCategory(name="Goods")
+    category.accounting = True
+    category.account_expense = accounts['expense']
+    category.account_revenue = accounts['revenue']
+    category.account_stock = accounts['stock']
+    category.account_stock_in = stock_expense
+    category.account_stock_out = accounts['stock_out']
+    category.customer_taxes.append(tax)
+    category.save()
+    return {
+        'fiscalyear': fiscalyear,
+        'accounts': accounts,
+        'tax': tax,
+        'account_category': category,
+        }
+
+
+def create_branch(name, code, config=None):
+    "Create a warehouse with its input, output and storage zones"
+    Location = Model.get('stock.location', config=config)
+    zones = {}
+    for zone, label in [
+            ('input', "Input"), ('output', "Output"),
+            ('storage', "Storage")]:
+        zones[zone] = Location(
+            name="%s %s" % (name, label), code='%s-%s' % (code, label[:3]),
+            type='storage')
+        zones[zone].save()
+    lost_found, = Location.find([('type', '=', 'lost_found')], limit=1)
+    warehouse = Location(name=name, code=code, type='warehouse')
+    warehouse.input_location = zones['input']
+    warehouse.output_location = zones['output']
+    warehouse.storage_location = zones['storage']
+    warehouse.lost_found_location = lost_found
+    warehouse.save()
+    return warehouse
+
+
+def create_sale_point(name, warehouse, accounts, config=None):
+    "Create a point of sale selling from the storage of the warehouse"
+    Journal = Model.get('account.journal', config=config)
+    Location = Model.get('stock.location', config=config)
+    SalePoint = Model.get('sale.point', config=config)
+    PaymentMethod = Model.get('sale.point.payment.method', config=config)
+    SequenceStrict = Model.get('ir.sequence.strict', config=config)
+    SequenceType = Model.get('ir.sequence.type', config=config)
+
+    journal, = Journal.find([('type', '=', 'revenue')], limit=1)
+    customer, = Location.find([('type', '=', 'customer')], limit=1)
+    point = SalePoint(name=name)
+    point.journal = journal
+    point.sequence = SequenceStrict(name=name, company=point.company)
+    point.sequence.sequence_type, = SequenceType.find(
+        [('name', '=', "POS")], limit=1)
+    point.sequence.save()
+    point.storage_location = warehouse.storage_location
+    point.customer_location = customer
+    point.save()
+    if not PaymentMethod.find([('cash', '=', True)]):
+        cash = PaymentMethod(name="Cash", cash=True)
+        cash.account = accounts['cash']
+        cash.save()
+    return point
+
+
+def create_staff_user(login, name, role, warehouse=None, config=None):
+    "Create a user holding one of the staff roles of device_retail"
+    User = Model.get('res.user', config=config)
+    Role = Model.get('res.role', config=config)
+    ModelData = Model.get('ir.model.data', config=config)
+    company = get_company(config=config)
+    role_id = ModelData.get_id(
+        'device_retail.role_%s' % role, (config or get_config()).context)
+    user = User(name=name, login=login)
+    user.companies.append(company)
+    user.company = company
+    if warehouse:
+        user.warehouse = warehouse
+    user_role = user.roles.new()
+    user_role.role = Role(role_id)
+    user.save()
+    return user
+
+
+def imei_with_check_digit(body):
+    "Return the 15-digit IMEI of a 14-digit body (TAC and serial number)"
+    body = str(body)
+    assert len(body) == 14 and body.isdigit(), body
+    return body + luhn.calc_check_digit(body)
+
+
+def receive(warehouse, supplier, items, config=None):
+    """Buy goods from a supplier and receive them into the warehouse.
+
+    items is a list of (product, quantity, unit price, lots) where lots is
+    None for untracked goods, or a list of dicts of stock.lot values (one
+    per unit of a serialized product, or one per batch with its quantity
+    under 'quantity').  A confirmed purchase gives every receipt move its
+    origin; each unit or batch is one purchase line.  Return the done
+    supplier shipment.
+    """
+    Lot = Model.get('stock.lot', config=config)
+    Move = Model.get('stock.move', config=config)
+    Purchase = Model.get('purchase.purchase', config=config)
+    Shipment = Model.get('stock.shipment.in', config=config)
+    purchase = Purchase(party=supplier, warehouse=warehouse)
+    lots = []
+    for product, quantity, unit_price, lot_values in items:
+        if lot_values is None:
+            chunks = [(quantity, None)]
+        else:
+            chunks = []
+            for values in lot_values:
+                values = dict(values)
+                lot_quantity = values.pop('quantity', 1)
+                lot = Lot(product=product, **values)
+                lot.save()
+                chunks.append((lot_quantity, lot))
+            if sum(q for q, _ in chunks) != quantity:
+                raise ValueError(
+                    "the lots of %s do not add up to %s"
+                    % (product.rec_name, quantity))
+        for chunk_quantity, lot in chunks:
+            line = purchase.lines.new()
+            line.product = product
+            line.quantity = chunk_quantity
+            line.unit_price = unit_price
+            lots.append(lot)
+    purchase.click('quote')
+    purchase.click('confirm')
+
+    shipment = Shipment(supplier=supplier, warehouse=warehouse)
+    for line, lot in zip(purchase.lines, lots):
+        purchase_move, = line.moves
+        move = Move(purchase_move.id)
+        move.lot = lot
+        shipment.incoming_moves.append(move)
+    shipment.click('receive')
+    shipment.click('do')
+    return shipment

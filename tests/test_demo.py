@@ -1,0 +1,175 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""The demo command (scripts/demo) and the shop it loads."""
+import os
+import socket
+import sys
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import pytest
+from shop import PASSWORD, free_port, run_demo
+from stdnum import imei
+
+from proteus import Model, Wizard
+from proteus import config as proteus_config
+
+STAFF_ROLES = {
+    'manager': 'Branch Manager',
+    'cashier': 'Cashier / Front Desk',
+    'clerk': 'Stock Clerk',
+    'technician': 'Technician',
+    'accountant': 'Accountant',
+    'auditor': 'Auditor',
+    }
+
+
+@pytest.fixture(scope='module')
+def admin(demo_server):
+    return proteus_config.set_xmlrpc(demo_server.xmlrpc_url())
+
+
+def test_demo_prints_the_logins(demo_shop):
+    for login in ['admin'] + list(STAFF_ROLES):
+        assert f'login {login} ' in demo_shop.output
+    assert PASSWORD in demo_shop.output
+
+
+def test_branches_and_accounting(admin):
+    Location = Model.get('stock.location')
+    FiscalYear = Model.get('account.fiscalyear')
+    warehouses = {w.code: w for w in Location.find(
+            [('type', '=', 'warehouse')])}
+    assert set(warehouses) == {'WH', 'DT', 'AP'}
+    assert warehouses['WH'].name == "Central Warehouse"
+    for warehouse in warehouses.values():
+        assert warehouse.storage_location.parent == warehouse
+    fiscalyear, = FiscalYear.find([])
+    assert fiscalyear.account_stock_method == 'continental'
+    assert fiscalyear.periods
+
+
+def test_phones_have_valid_unique_imeis_in_stock(admin):
+    Product = Model.get('product.product')
+    Lot = Model.get('stock.lot')
+    phones = Product.find([('template.attribute_set.name', '=', "Phone")])
+    assert len(phones) == 5
+    assert len({(p.template.id, tuple(sorted(p.attributes.items())))
+                for p in phones}) == 5
+    for phone in phones:
+        assert 'customer' in phone.template.lot_required
+    lots = Lot.find([('product', 'in', [p.id for p in phones])])
+    numbers = [l.number for l in lots]
+    assert len(numbers) == 5 * (6 + 3 + 3)
+    assert len(set(numbers)) == len(numbers)
+    assert all(imei.is_valid(n) and len(n) == 15 for n in numbers)
+    downtown, = Model.get('stock.location').find([('code', '=', 'DT')])
+    with admin.set_context(locations=[downtown.id]):
+        quantities = [l.quantity for l in Lot.find(
+                [('product', '=', phones[0].id)])]
+    assert sorted(quantities) == [0] * 9 + [1] * 3
+
+
+def test_batches_expire_and_untracked_items_do_not(admin):
+    Product = Model.get('product.product')
+    Lot = Model.get('stock.lot')
+    batches = Product.find([('template.shelf_life_state', '=', 'required')])
+    assert len(batches) == 2
+    for product in batches:
+        lots = Lot.find([('product', '=', product.id)])
+        assert len(lots) == 6
+        assert all(l.shelf_life_expiration_date for l in lots)
+    untracked = Product.find([
+            ('template.type', '=', 'goods'),
+            ('template.lot_required', '=', None),
+            ])
+    assert {p.template.name for p in untracked} >= {
+        "USB-C Cable 1 m", "Universal Phone Case"}
+    warehouses = Model.get('stock.location').find(
+        [('type', '=', 'warehouse')])
+    # Several locations count their children only when asked.
+    with admin.set_context(
+            locations=[w.id for w in warehouses], with_childs=True):
+        cable, = [p for p in untracked if p.template.name.startswith('USB')]
+        cable = Product(cable.id)
+        assert cable.quantity == 200 + 100 + 100
+
+
+def test_receipts_posted_to_the_general_ledger(admin):
+    Move = Model.get('account.move')
+    Line = Model.get('account.move.line')
+    moves = Move.find([('journal.code', '=', 'STO')])
+    assert moves
+    assert {m.state for m in moves} == {'posted'}
+    lines = Line.find([('move', 'in', [m.id for m in moves])])
+    assert sum(l.debit for l in lines) == sum(l.credit for l in lines) > 0
+
+
+def test_checklist_complete(admin):
+    checklist = Wizard('device_retail.checklist')
+    assert checklist.form.complete
+    checklist.execute('end')
+
+
+def test_each_staff_user_logs_in_with_their_role(demo_server, admin):
+    User = Model.get('res.user')
+    for login, role in STAFF_ROLES.items():
+        user, = User.find([('login', '=', login)])
+        assert role in [r.role.name for r in user.roles], login
+    try:
+        config = proteus_config.set_xmlrpc(
+            demo_server.xmlrpc_url('cashier', PASSWORD))
+        Location = Model.get('stock.location', config=config)
+        assert len(Location.find([('type', '=', 'warehouse')])) == 3
+        with pytest.raises(xmlrpc.client.ProtocolError) as refused:
+            proteus_config.set_xmlrpc(
+                demo_server.xmlrpc_url('cashier', 'wrong-password'))
+        assert refused.value.errcode == 401
+    finally:
+        proteus_config.set_xmlrpc(demo_server.xmlrpc_url())
+
+
+def test_second_run_reuses_the_database(demo_shop):
+    started = time.monotonic()
+    process = run_demo(
+        '--no-serve', '--no-sao', '--var', demo_shop.var,
+        '--database', demo_shop.database, timeout=120)
+    assert process.returncode == 0, process.stderr
+    assert f'reusing the database {demo_shop.database}' in process.stdout
+    assert time.monotonic() - started < 60
+
+
+def assert_one_line_error(process, words, var):
+    assert process.returncode == 1
+    assert 'Traceback' not in process.stderr + process.stdout
+    lines = process.stderr.strip().splitlines()
+    assert len(lines) == 1, process.stderr
+    assert words in lines[0]
+    assert not list(Path(var).glob('db/*')), "a database was left behind"
+
+
+def test_port_taken(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        process = run_demo('--port', port, '--no-sao', '--var', tmp_path)
+    assert_one_line_error(process, f'port {port} is already in use', tmp_path)
+    assert '--port' in process.stderr
+
+
+def test_npm_missing(tmp_path):
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    process = run_demo('--port', free_port(), '--var', tmp_path, env=env)
+    assert_one_line_error(process, 'npm is missing', tmp_path)
+
+
+def test_postgresql_unreachable(tmp_path):
+    env = dict(os.environ,
+        TRYTOND_DATABASE_URI='postgresql://postgres@127.0.0.1:1/')
+    process = run_demo(
+        '--port', free_port(), '--no-sao', '--var', tmp_path, env=env)
+    assert_one_line_error(process, 'unreachable', tmp_path)
+    assert 'TRYTOND_DATABASE_URI' in process.stderr
