@@ -91,8 +91,7 @@ def create_phones(category, phone_set, unit):
         template.purchasable = True
         template.list_price = price
         template.cost_price_method = 'average'
-        template.lot_required = ['supplier', 'customer', 'lost_found',
-            'storage']
+        template.tracking = 'imei'
         template.save()
         for index, (storage, colour, extra) in enumerate(variants):
             if index:
@@ -119,8 +118,7 @@ def create_accessories(category, unit):
         template.purchasable = True
         template.list_price = price
         template.cost_price_method = 'fifo'
-        template.lot_required = ['supplier', 'customer', 'lost_found',
-            'storage']
+        template.tracking = 'batch'
         template.shelf_life_state = 'required'
         template.shelf_life_time = shelf_life
         template.save()
@@ -147,7 +145,7 @@ def stock_branches(branches, supplier, phones, accessories, today):
             lots = []
             for _ in range(3 if index else 6):
                 serial += 1
-                lots.append({'number': imei_with_check_digit(
+                lots.append({'imei': imei_with_check_digit(
                             f'{tac}{serial:06d}')})
             items.append((product, len(lots), cost, lots))
         for product, cost, shelf_life, batches in accessories:

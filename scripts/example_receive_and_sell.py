@@ -62,7 +62,7 @@ def unused_imeis(count):
     while len(imeis) < count:
         serial += 1
         imei = imei_with_check_digit(f'{TAC}{serial:06d}')
-        if not Lot.find([('number', '=', imei)]):
+        if not Lot.find([('rec_name', '=', imei)]):
             imeis.append(imei)
     return imeis
 
@@ -112,11 +112,11 @@ def main(argv=None):
 
     imeis = unused_imeis(2)
     receive(warehouse, supplier, [
-            (product, 2, Decimal('560'), [{'number': i} for i in imeis])])
+            (product, 2, Decimal('560'), [{'imei': i} for i in imeis])])
     print(f"received {product.rec_name} IMEIs {', '.join(imeis)} "
         f"into {warehouse.name}")
 
-    sold, kept = [Lot.find([('number', '=', i)])[0] for i in imeis]
+    sold, kept = [Lot.find([('imei', '=', i)])[0] for i in imeis]
     sale, shipment = sell(warehouse, customer, product, sold)
     print(f"sold IMEI {sold.number} to {customer.name} "
         f"(sale {sale.number}, shipment {shipment.number}, "

@@ -53,6 +53,7 @@ def screenshot(driver, name):
 
 
 def test_login_menu_and_product_list(demo_server, browser):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
@@ -66,9 +67,21 @@ def test_login_menu_and_product_list(demo_server, browser):
         login = wait.until(EC.visibility_of_element_located(
                 (By.CSS_SELECTOR, '.login-dialog input#login')))
         login.send_keys('admin')
-        login.send_keys(Keys.ENTER)
-        password = wait.until(EC.visibility_of_element_located(
-                (By.CSS_SELECTOR, 'input[type="password"]')))
+        # sao fills the database list asynchronously (PostgreSQL lists its
+        # databases): submit once the form is ready, again if ignored.
+        for attempt in range(5):
+            button = wait.until(EC.element_to_be_clickable(
+                    (By.CSS_SELECTOR, '.login-dialog button[type="submit"]')))
+            button.click()
+            try:
+                password = WebDriverWait(browser, 10).until(
+                    EC.visibility_of_element_located(
+                        (By.CSS_SELECTOR, 'input[type="password"]')))
+                break
+            except TimeoutException:
+                continue
+        else:
+            raise AssertionError("sao never asked for the password")
         password.send_keys(PASSWORD)
         password.send_keys(Keys.ENTER)
 

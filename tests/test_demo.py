@@ -59,9 +59,13 @@ def test_phones_have_valid_unique_imeis_in_stock(admin):
     assert len({(p.template.id, tuple(sorted(p.attributes.items())))
                 for p in phones}) == 5
     for phone in phones:
+        assert phone.template.tracking == 'imei'
         assert 'customer' in phone.template.lot_required
     lots = Lot.find([('product', 'in', [p.id for p in phones])])
-    numbers = [l.number for l in lots]
+    numbers = [l.imei for l in lots]
+    assert all(l.number == l.imei for l in lots)
+    assert {l.current_warehouse.code for l in lots} == {'WH', 'DT', 'AP'}
+    assert all(l.unit_cost and l.supplier for l in lots)
     assert len(numbers) == 5 * (6 + 3 + 3)
     assert len(set(numbers)) == len(numbers)
     assert all(imei.is_valid(n) and len(n) == 15 for n in numbers)
@@ -77,13 +81,14 @@ def test_batches_expire_and_untracked_items_do_not(admin):
     Lot = Model.get('stock.lot')
     batches = Product.find([('template.shelf_life_state', '=', 'required')])
     assert len(batches) == 2
+    assert {p.template.tracking for p in batches} == {'batch'}
     for product in batches:
         lots = Lot.find([('product', '=', product.id)])
         assert len(lots) == 6
         assert all(l.shelf_life_expiration_date for l in lots)
     untracked = Product.find([
             ('template.type', '=', 'goods'),
-            ('template.lot_required', '=', None),
+            ('template.tracking', '=', 'none'),
             ])
     assert {p.template.name for p in untracked} >= {
         "USB-C Cable 1 m", "Universal Phone Case"}

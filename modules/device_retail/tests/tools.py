@@ -150,10 +150,10 @@ def receive(warehouse, supplier, items, config=None):
 
     items is a list of (product, quantity, unit price, lots) where lots is
     None for untracked goods, or a list of dicts of stock.lot values (one
-    per unit of a serialized product, or one per batch with its quantity
-    under 'quantity').  A confirmed purchase gives every receipt move its
-    origin; each unit or batch is one purchase line.  Return the done
-    supplier shipment.
+    per unit of a serialized product, e.g. {'imei': …}, or one per batch
+    with its quantity under 'quantity').  A confirmed purchase gives every
+    receipt move its origin; each unit or batch is one purchase line.
+    Return the done supplier shipment.
     """
     Lot = Model.get('stock.lot', config=config)
     Move = Model.get('stock.move', config=config)

@@ -1,0 +1,414 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from collections import defaultdict
+
+from sql import Null
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Check, Index, ModelView, fields
+from trytond.modules.product import price_digits, round_price
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+from .exceptions import (
+    IdentifierDuplicateError, IdentifierValidationError, IdentityFrozenError,
+    SerialMoveError)
+from .identifier import imei_error, meid_error, normalize
+
+IDENTIFIERS = [
+    # field, kind in stock.lot.identifier
+    ('imei', 'imei'),
+    ('imei2', 'imei'),
+    ('meid', 'meid'),
+    ('serial', 'serial'),
+    ]
+# Frozen once the unit has a done move, but for an audited correction.
+FROZEN = ['number', 'product', 'imei', 'imei2', 'meid', 'serial',
+    'unit_cost']
+# Internal context keys (RPC strips keys starting with "_").
+UPDATE_CONTEXT = '_stock_lot_serial_update'
+CORRECTION_CONTEXT = '_stock_lot_serial_correction'
+
+
+class Lot(metaclass=PoolMeta):
+    __name__ = 'stock.lot'
+    _history = True
+
+    tracking = fields.Function(fields.Selection(
+            'get_tracking_selection', "Tracking"),
+        'on_change_with_tracking')
+    imei = fields.Char(
+        "IMEI", strip=False,
+        states={
+            'invisible': Eval('tracking') != 'imei',
+            },
+        help="The 15-digit IMEI of the (first) SIM slot; required for "
+        "products tracked by IMEI.")
+    imei2 = fields.Char(
+        "IMEI 2", strip=False,
+        states={
+            'invisible': Eval('tracking') != 'imei',
+            },
+        help="The IMEI of the second SIM slot of a dual-SIM device.")
+    meid = fields.Char(
+        "MEID", strip=False,
+        states={
+            'invisible': Eval('tracking') != 'imei',
+            })
+    serial = fields.Char(
+        "Serial Number", strip=False,
+        states={
+            'invisible': ~Eval('tracking').in_(['imei', 'serial']),
+            },
+        help="Required for products tracked by serial number.")
+    grade = fields.Many2One(
+        'stock.lot.grade', "Grade", ondelete='RESTRICT',
+        states={
+            'invisible': ~Eval('tracking').in_(['imei', 'serial']),
+            })
+    specs = fields.Dict(
+        'product.attribute', "Specs",
+        help="Storage, colour, RAM… of this very unit.")
+    battery_health = fields.Integer(
+        "Battery Health",
+        domain=['OR',
+            ('battery_health', '=', None),
+            [('battery_health', '>=', 0), ('battery_health', '<=', 100)],
+            ],
+        help="In percent of the design capacity.")
+    unit_cost = fields.Numeric(
+        "Unit Cost", digits=price_digits, readonly=True,
+        help="The purchase cost of this unit, set by its receipt.")
+    unit_list_price = fields.Numeric(
+        "Unit List Price", digits=price_digits,
+        help="The selling price of this unit.")
+    supplier = fields.Many2One(
+        'party.party', "Supplier", readonly=True, ondelete='RESTRICT')
+    supplier_move = fields.Many2One(
+        'stock.move', "Receipt", readonly=True, ondelete='RESTRICT',
+        help="The move that brought the unit from its supplier.")
+    current_location = fields.Many2One(
+        'stock.location', "Current Location", readonly=True,
+        ondelete='RESTRICT')
+    current_warehouse = fields.Many2One(
+        'stock.location', "Current Branch", readonly=True,
+        ondelete='RESTRICT')
+    owner = fields.Many2One(
+        'party.party', "Owner", readonly=True, ondelete='RESTRICT')
+    history = fields.Function(fields.Many2Many(
+            'stock.move', None, None, "History",
+            help="The done moves of the unit, oldest first."),
+        'get_history')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('battery_health_range',
+                Check(t, (t.battery_health == Null)
+                    | ((t.battery_health >= 0) & (t.battery_health <= 100))),
+                'stock_lot_serial.msg_battery_health_range'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.imei, Index.Equality())),
+                Index(t, (t.imei2, Index.Equality())),
+                Index(t, (t.serial, Index.Equality())),
+                Index(t, (t.current_location, Index.Range())),
+                Index(t, (t.current_warehouse, Index.Range())),
+                })
+
+    @classmethod
+    def get_tracking_selection(cls):
+        pool = Pool()
+        Template = pool.get('product.template')
+        return Template.fields_get(['tracking'])['tracking']['selection']
+
+    @fields.depends('product')
+    def on_change_with_tracking(self, name=None):
+        if self.product:
+            return self.product.template.tracking
+
+    @property
+    def serialized(self):
+        return self.product.serialized
+
+    @fields.depends('product', 'unit_list_price')
+    def on_change_product(self):
+        try:
+            super().on_change_product()
+        except AttributeError:
+            pass
+        if self.product and self.unit_list_price is None:
+            price = self.product.list_price_used
+            self.unit_list_price = (
+                round_price(price) if price is not None else None)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        _, operator, value, *_ = clause
+        if operator in {'=', 'ilike', 'like'} and isinstance(value, str):
+            code = normalize(value.strip('%'))
+            if code:
+                domain = ['OR', domain] + [
+                    (field, '=', code) for field, _ in IDENTIFIERS]
+        return domain
+
+    def get_history(self, name):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        return [m.id for m in Move.search([
+                    ('lot', '=', self.id),
+                    ('state', '=', 'done'),
+                    ], order=[
+                    ('effective_date', 'ASC NULLS LAST'),
+                    ('id', 'ASC')])]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Product = pool.get('product.product')
+        values = super().preprocess_values(mode, values)
+        for field, _ in IDENTIFIERS:
+            if field in values:
+                values[field] = normalize(values[field])
+        if mode == 'create' and values.get('product') is not None:
+            product = Product(values['product'])
+            if not values.get('number'):
+                if product.template.tracking == 'imei':
+                    values['number'] = values.get('imei')
+                elif product.template.tracking == 'serial':
+                    values['number'] = values.get('serial')
+            price = product.list_price_used
+            if values.get('unit_list_price') is None and price is not None:
+                values['unit_list_price'] = round_price(price)
+        return values
+
+    @classmethod
+    def check_modification(cls, mode, lots, values=None, external=False):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        super().check_modification(
+            mode, lots, values=values, external=external)
+        context = Transaction().context
+        if mode == 'write' and not context.get(CORRECTION_CONTEXT):
+            frozen = [f for f in FROZEN if f in values]
+            if frozen and not context.get(UPDATE_CONTEXT):
+                for sub_lots in grouped_slice(
+                        lots, backend.MAX_QUERY_PARAMS):
+                    moves = Move.search([
+                            ('lot', 'in', [l.id for l in sub_lots]),
+                            ('state', '=', 'done'),
+                            ], limit=1, order=[])
+                    if moves:
+                        move, = moves
+                        raise IdentityFrozenError(gettext(
+                                'stock_lot_serial.msg_identity_frozen',
+                                unit=move.lot.rec_name,
+                                fields=', '.join(frozen)))
+
+    @classmethod
+    def validate_fields(cls, lots, field_names):
+        super().validate_fields(lots, field_names)
+        cls.check_identifiers(lots, field_names)
+
+    @classmethod
+    def check_identifiers(cls, lots, field_names=None):
+        pool = Pool()
+        Identifier = pool.get('stock.lot.identifier')
+        fields_ = {f for f, _ in IDENTIFIERS} | {'product'}
+        if field_names is not None and not (field_names & fields_):
+            return
+        wanted = defaultdict(list)
+        for lot in lots:
+            tracking = lot.product.template.tracking
+            if tracking == 'imei' and not lot.imei:
+                raise IdentifierValidationError(gettext(
+                        'stock_lot_serial.msg_imei_required',
+                        unit=lot.rec_name))
+            if tracking == 'serial' and not lot.serial:
+                raise IdentifierValidationError(gettext(
+                        'stock_lot_serial.msg_serial_required',
+                        unit=lot.rec_name))
+            for field in ['imei', 'imei2']:
+                code = getattr(lot, field)
+                if code and (reason := imei_error(code)):
+                    raise IdentifierValidationError(gettext(
+                            'stock_lot_serial.msg_imei_invalid_%s' % reason,
+                            imei=code, unit=lot.rec_name))
+            if lot.imei and lot.imei == lot.imei2:
+                raise IdentifierValidationError(gettext(
+                        'stock_lot_serial.msg_imei2_same',
+                        imei=lot.imei, unit=lot.rec_name))
+            if lot.meid and meid_error(lot.meid):
+                raise IdentifierValidationError(gettext(
+                        'stock_lot_serial.msg_meid_invalid',
+                        meid=lot.meid, unit=lot.rec_name))
+            for field, kind in IDENTIFIERS:
+                if code := getattr(lot, field):
+                    wanted[(kind, code)].append(lot)
+        for (kind, code), owners in wanted.items():
+            if len(owners) > 1:
+                raise IdentifierDuplicateError(gettext(
+                        'stock_lot_serial.msg_identifier_duplicate',
+                        code=code, unit=owners[0].rec_name,
+                        other=owners[1].rec_name))
+        lot_ids = {l.id for l in lots}
+        keys = list(wanted)
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            domain = ['OR'] + [
+                [('kind', '=', kind), ('code', '=', code)]
+                for kind, code in chunk]
+            for identifier in Identifier.search([
+                        domain, ('lot', 'not in', list(lot_ids))]):
+                raise IdentifierDuplicateError(gettext(
+                        'stock_lot_serial.msg_identifier_duplicate',
+                        code=identifier.code,
+                        unit=wanted[(identifier.kind, identifier.code)][0]
+                        .rec_name,
+                        other=identifier.lot.rec_name))
+
+    @classmethod
+    def on_modification(cls, mode, lots, field_names=None):
+        super().on_modification(mode, lots, field_names=field_names)
+        fields_ = {f for f, _ in IDENTIFIERS}
+        if mode == 'create' or (
+                mode == 'write' and field_names & fields_):
+            cls.sync_identifiers(lots)
+
+    @classmethod
+    def sync_identifiers(cls, lots):
+        "Mirror the identifiers in stock.lot.identifier, whose index is unique"
+        pool = Pool()
+        Identifier = pool.get('stock.lot.identifier')
+        identifiers = Identifier.search([('lot', 'in', [l.id for l in lots])])
+        Identifier.delete(identifiers)
+        Identifier.create([{
+                    'lot': lot.id,
+                    'kind': kind,
+                    'code': code,
+                    } for lot in lots for field, kind in IDENTIFIERS
+                if (code := getattr(lot, field))])
+
+    @classmethod
+    def find_by_code(cls, code):
+        "Return the unit carrying code as any identifier or number, or None"
+        pool = Pool()
+        Identifier = pool.get('stock.lot.identifier')
+        code = normalize(code)
+        if not code:
+            return None
+        identifiers = Identifier.search([('code', '=', code)], limit=1)
+        if identifiers:
+            return identifiers[0].lot
+        lots = cls.search([('number', '=', code)], limit=2)
+        if len(lots) == 1:
+            return lots[0]
+
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    @ModelView.button
+    def do(cls, moves):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        serial_moves = [m for m in moves
+            if m.state != 'done' and m.lot and m.product.serialized]
+        if serial_moves:
+            # Lock first: the transaction restarts with the rows locked
+            # before its snapshot, so the checks below read the truth.
+            Lot.lock(list({m.lot for m in serial_moves}))
+            cls.check_serial_moves(serial_moves)
+        super().do(moves)
+        if serial_moves:
+            cls.update_serial_lots(serial_moves)
+
+    @classmethod
+    def check_serial_moves(cls, moves):
+        "Each unit moves once, by exactly 1, from where it is"
+        seen = {}
+        for move in sorted(moves, key=cls._serial_sort_key):
+            lot = move.lot
+            if move.internal_quantity != 1:
+                raise SerialMoveError(gettext(
+                        'stock_lot_serial.msg_serial_quantity',
+                        unit=lot.rec_name, quantity=move.quantity,
+                        move=move.rec_name))
+            source = seen.get(lot.id, lot.current_location)
+            if source is None:
+                if move.from_location.type in {'storage', 'view'}:
+                    raise SerialMoveError(gettext(
+                            'stock_lot_serial.msg_serial_not_in_stock',
+                            unit=lot.rec_name,
+                            from_location=move.from_location.rec_name))
+            elif source != move.from_location:
+                raise SerialMoveError(gettext(
+                        'stock_lot_serial.msg_serial_not_at_source',
+                        unit=lot.rec_name, location=source.rec_name,
+                        from_location=move.from_location.rec_name))
+            seen[lot.id] = move.to_location
+
+    @staticmethod
+    def _serial_sort_key(move):
+        return (move.effective_date or move.planned_date or move.create_date
+            and move.create_date.date(), move.id)
+
+    @classmethod
+    def update_serial_lots(cls, moves):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        to_write = []
+        for move in sorted(moves, key=cls._serial_sort_key):
+            lot = move.lot
+            values = {
+                'current_location': move.to_location.id,
+                'current_warehouse': (
+                    move.to_location.warehouse.id
+                    if move.to_location.warehouse else None),
+                'owner': getattr(cls._serial_owner(move), 'id', None),
+                }
+            if (move.from_location.type == 'supplier'
+                    and not lot.supplier_move):
+                supplier = cls._serial_party(move, 'supplier')
+                values.update({
+                        'supplier_move': move.id,
+                        'supplier': getattr(supplier, 'id', None),
+                        })
+                if lot.unit_cost is None:
+                    values['unit_cost'] = move.unit_price_company
+            to_write.extend(([lot], values))
+        if to_write:
+            with Transaction().set_context(**{UPDATE_CONTEXT: True}):
+                Lot.write(*to_write)
+
+    @classmethod
+    def _serial_owner(cls, move):
+        "The party that owns the unit once the move is done"
+        location = move.to_location
+        if location.type == 'customer':
+            return cls._serial_party(move, 'customer')
+        elif location.type == 'supplier':
+            return cls._serial_party(move, 'supplier')
+        return move.company.party
+
+    @classmethod
+    def _serial_party(cls, move, kind):
+        "The customer or supplier of the document of the move"
+        shipment = move.shipment
+        party = getattr(shipment, kind, None)
+        if party:
+            return party
+        origin = move.origin
+        for document in ['sale', 'purchase']:
+            record = getattr(origin, document, None)
+            if record and getattr(record, 'party', None):
+                return record.party
+        return getattr(origin, 'party', None)
