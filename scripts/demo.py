@@ -14,6 +14,7 @@ PostgreSQL server (postgresql://user@host:port/).
 Exit codes: 0 done, 1 a problem the message explains, 130 interrupted.
 """
 import argparse
+import hashlib
 import os
 import shutil
 import socket
@@ -242,7 +243,13 @@ def ensure_database(args):
         log(f"dropping the database {args.database}")
         database.drop(args.database)
     if database.exists(args.database):
-        log(f"reusing the database {args.database}")
+        if read_fingerprint(args.var, args.database) == suite_fingerprint():
+            log(f"reusing the database {args.database}")
+            return
+        log(f"the suite changed since {args.database} was made: upgrading "
+            "its modules (scripts/demo --reset reloads the demo data)")
+        upgrade(args)
+        write_fingerprint(args.var, args.database)
         return
     building = f'{args.database}_building'
     database.drop(building)
@@ -270,9 +277,52 @@ def ensure_database(args):
         run(load, what="loading the demo data", cwd=ROOT)
         log(f"demo shop loaded in {time.monotonic() - started:.0f} s")
         database.rename(building, args.database)
+        write_fingerprint(args.var, args.database)
     except BaseException:
         database.drop(building)
         raise
+
+
+def suite_modules():
+    return sorted(p.parent.name for p in (ROOT / 'modules').glob(
+            '*/tryton.cfg'))
+
+
+def suite_fingerprint():
+    "A digest of the suite's module files, tests and docs left out"
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / 'modules').rglob('*')):
+        relative = path.relative_to(ROOT / 'modules')
+        if (not path.is_file() or path.suffix == '.pyc'
+                or relative.parts[1:2] in {('tests',), ('doc',)}):
+            continue
+        digest.update(str(relative).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint_path(var, name):
+    return var / 'db' / f'{name}.suite'
+
+
+def read_fingerprint(var, name):
+    path = fingerprint_path(var, name)
+    return path.read_text().strip() if path.exists() else None
+
+
+def write_fingerprint(var, name):
+    path = fingerprint_path(var, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(suite_fingerprint() + '\n')
+
+
+def upgrade(args):
+    "Update the suite's modules and activate the new ones"
+    configs = local_config(args.var)
+    admin = [str(Path(sys.executable).parent / 'trytond-admin'),
+        '-c', *configs, '-d', args.database, '-u', *suite_modules(),
+        '--activate-dependencies']
+    run(admin, what="trytond-admin (upgrade)", cwd=ROOT)
 
 
 def print_logins(args):

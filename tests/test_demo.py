@@ -146,6 +146,19 @@ def test_second_run_reuses_the_database(demo_shop):
     assert time.monotonic() - started < 60
 
 
+def test_changed_suite_upgrades_the_database(demo_shop):
+    "A database made by older code is upgraded, not served stale"
+    fingerprint = demo_shop.var / 'db' / f'{demo_shop.database}.suite'
+    current = fingerprint.read_text()
+    fingerprint.write_text('made by an older suite\n')
+    process = run_demo(
+        '--no-serve', '--no-sao', '--var', demo_shop.var,
+        '--database', demo_shop.database, timeout=600)
+    assert process.returncode == 0, process.stderr
+    assert 'the suite changed' in process.stdout
+    assert fingerprint.read_text() == current
+
+
 def assert_one_line_error(process, words, var):
     assert process.returncode == 1
     assert 'Traceback' not in process.stderr + process.stdout

@@ -66,4 +66,8 @@ class LotIdentifier(ModelSQL):
             ('kind_code_unique', Unique(t, t.kind, t.code),
                 'stock_lot_serial.msg_identifier_unique'),
             ]
-        cls._sql_indexes.add(Index(t, (t.lot, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.lot, Index.Range())),
+                # A scan gives the code, not which kind of identifier it is.
+                Index(t, (t.code, Index.Equality())),
+                })

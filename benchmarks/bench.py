@@ -1,0 +1,83 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Shared set-up of the benchmarks: a throwaway PostgreSQL database."""
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BIN = Path(sys.executable).parent
+
+
+def database_uri():
+    uri = os.environ.get('TRYTOND_DATABASE_URI', '')
+    if not urlsplit(uri).scheme.startswith('postgresql'):
+        print("benchmark: set TRYTOND_DATABASE_URI=postgresql://user@host:"
+            "port/ ; benchmarks run on PostgreSQL only", file=sys.stderr)
+        sys.exit(2)
+    return uri
+
+
+def print_header(name, size):
+    import trytond
+    mode = "python -O (asserts off)" if not __debug__ else (
+        "python with asserts (production runs -O: faster)")
+    print(f"benchmark {name}: size {size}; trytond {trytond.__version__}; "
+        f"PostgreSQL; {os.cpu_count()} cores; {mode}", flush=True)
+
+
+@contextlib.contextmanager
+def bench_database(modules, keep=False):
+    """Create a database with modules activated and a company; yield
+    (pool, transaction, company) inside a transaction of root with the
+    company in its context; drop the database at the end."""
+    import psycopg
+    uri = database_uri()
+    parts = urlsplit(uri)
+    name = f'bench_{int(time.time())}_{os.getpid()}'
+    connect = dict(host=parts.hostname, port=parts.port or 5432,
+        user=parts.username, password=parts.password, dbname='postgres',
+        autocommit=True)
+    with psycopg.connect(**connect) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    with tempfile.TemporaryDirectory() as tmp:
+        config_file = Path(tmp) / 'trytond.conf'
+        config_file.write_text(f"[database]\nuri = {uri}\n")
+        password = Path(tmp) / 'password'
+        password.write_text('benchmark')
+        try:
+            started = time.perf_counter()
+            subprocess.run([str(BIN / 'trytond-admin'), '-c',
+                    str(config_file), '-d', name, '-u', *modules,
+                    '--activate-dependencies', '--email', 'a@example.com'],
+                env={**os.environ, 'TRYTONPASSFILE': str(password)},
+                check=True, capture_output=True)
+            print(f"set-up: database {name} activated in "
+                f"{time.perf_counter() - started:.0f} s", flush=True)
+
+            from trytond import config
+            config.update_etc(str(config_file))
+            from trytond.modules.company.tests import create_company
+            from trytond.pool import Pool
+            from trytond.transaction import Transaction
+            Pool.start()
+            pool = Pool(name)
+            pool.init()
+            with Transaction().start(name, 0) as transaction:
+                company = create_company()
+                transaction.commit()
+                with transaction.set_context(company=company.id):
+                    yield pool, transaction, company
+        finally:
+            from trytond import backend
+            with contextlib.suppress(Exception):
+                backend.Database(name).close()
+            if not keep:
+                with psycopg.connect(**connect) as connection:
+                    connection.execute(
+                        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
