@@ -52,10 +52,11 @@ class Scan(ModelSQL, ModelView):
         """Store scans before they are used.
 
         On PostgreSQL they are committed in their own transaction, so that
-        a rejected input is logged although its transaction rolls back.
-        SQLite has one writer at a time, so there they share the
-        transaction.  entries is a list of (code, result, lot id or None,
-        message); lot ids must be committed ones.
+        a rejected input is logged although its transaction rolls back,
+        unless they refer to a record this transaction created (the other
+        transaction cannot see it).  SQLite has one writer at a time, so
+        there they share the transaction.  entries is a list of (code,
+        result, lot id or None, message).
         """
         pool = Pool()
         User = pool.get('res.user')
@@ -77,7 +78,13 @@ class Scan(ModelSQL, ModelView):
                 } for code, result, lot, message in entries]
         if not values:
             return
-        if backend.name == 'sqlite':
+        created = transaction.create_records
+        references = [
+            ('company.company', company), ('stock.location', warehouse),
+            ('res.user', transaction.user),
+            ] + [('stock.lot', lot) for _, _, lot, _ in entries]
+        if backend.name == 'sqlite' or any(
+                id_ in created[model] for model, id_ in references if id_):
             cls.create(values)
             return
         with transaction.new_transaction() as new:

@@ -59,7 +59,7 @@ def race(count, context, func):
 
 @unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")
 class StockLotSerialConcurrencyTestCase(unittest.TestCase):
-    "Concurrent receipts and sales of one unit"
+    "Concurrent receipts and sales of one unit; autonomous scan log"
 
     @classmethod
     def setUpClass(cls):
@@ -158,3 +158,36 @@ class StockLotSerialConcurrencyTestCase(unittest.TestCase):
                         ('lot', '=', lot.id),
                         ('to_location', '=', self.locations['CUS']),
                         ('state', '=', 'done')], count=True), 1)
+
+    def test_rejected_scans_survive_rollback(self):
+        "A refused receipt leaves nothing but its scans in the log"
+        from trytond.modules.stock_lot_serial.exceptions import (
+            ReceiptImportError)
+        bad = '356938035643808'
+        with self.assertRaises(ReceiptImportError):
+            with Transaction().start(DB_NAME, 0, context=self.context):
+                pool = Pool()
+                Party = pool.get('party.party')
+                Product = pool.get('product.product')
+                Shipment = pool.get('stock.shipment.in')
+                Location = pool.get('stock.location')
+                party, = Party.create([{'name': "Supplier"}])
+                warehouse, = Location.search([('code', '=', 'WH')])
+                shipment, = Shipment.create([{
+                            'supplier': party.id,
+                            'warehouse': warehouse.id,
+                            'warehouse_input': warehouse.input_location.id,
+                            'warehouse_storage':
+                            warehouse.storage_location.id,
+                            }])
+                shipment.add_units(
+                    Product(self.product),
+                    [(2, bad, {'imei': bad})], Decimal('1'))
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Scan = pool.get('stock.lot.scan')
+            Lot = pool.get('stock.lot')
+            scan, = Scan.search([('code', '=', bad)])
+            self.assertEqual(scan.result, 'rejected')
+            self.assertIn('wrong check digit', scan.message)
+            self.assertEqual(Lot.search([('imei', '=', bad)]), [])
