@@ -1,0 +1,243 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from decimal import Decimal
+
+from sql import Table
+
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.stock_ledger.exceptions import (
+    CompensationError, LedgerError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    ModuleTestCase, USER, with_transaction)
+from trytond.transaction import Transaction
+
+
+class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Stock Ledger module"
+    module = 'stock_ledger'
+
+    def setup_stock(self):
+        pool = Pool()
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        unit, = Uom.search([('name', '=', 'Unit')])
+        template, = Template.create([{
+                    'name': 'Cable',
+                    'type': 'goods',
+                    'default_uom': unit.id,
+                    'products': [('create', [{}])],
+                    }])
+        locations = {l.code: l for l in Location.search([
+                    ('code', 'in', ['SUP', 'STO', 'CUS'])])}
+        return template.products[0], locations
+
+    def done_move(self, product, from_, to, quantity=5):
+        Move = Pool().get('stock.move')
+        company = Transaction().context['company']
+        move, = Move.create([{
+                    'product': product.id,
+                    'unit': product.default_uom.id,
+                    'quantity': quantity,
+                    'from_location': from_.id,
+                    'to_location': to.id,
+                    'company': company,
+                    'unit_price': Decimal('2'),
+                    'currency': Pool().get('company.company')(
+                        company).currency.id,
+                    }])
+        Move.do([move])
+        return move
+
+    @with_transaction()
+    def test_done_move_is_never_cancelled_edited_or_deleted(self):
+        "A done move cannot be cancelled, its state changed or deleted"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            move = self.done_move(product, loc['SUP'], loc['STO'])
+            with self.assertRaisesRegex(LedgerError, 'Cable'):
+                Move.cancel([move])
+            with self.assertRaises(LedgerError):
+                Move.write([move], {'state': 'draft'})
+            with self.assertRaises(AccessError):
+                Move.write([move], {'quantity': 1})
+            with self.assertRaises(AccessError):
+                Move.delete([move])
+            # Stock lets a done move of nothing be deleted; the ledger not
+            empty = self.done_move(product, loc['SUP'], loc['STO'], 0)
+            with self.assertRaisesRegex(LedgerError, 'cannot be deleted'):
+                Move.delete([empty])
+            self.assertEqual(Move(move.id).state, 'done')
+
+    @with_transaction()
+    def test_state_not_writable_through_rpc(self):
+        "Clients cannot write the state of a move directly"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            move, = Move.create([{
+                        'product': product.id,
+                        'unit': product.default_uom.id,
+                        'quantity': 1,
+                        'from_location': loc['STO'].id,
+                        'to_location': loc['CUS'].id,
+                        'company': company.id,
+                        'unit_price': Decimal('2'),
+                        'currency': company.currency.id,
+                        }])
+            with Transaction().set_user(USER), \
+                    Transaction().set_context(_check_access=True):
+                # The user may write the move: only the state is refused
+                Move.write([Move(move.id)], {'quantity': 2})
+                with self.assertRaisesRegex(AccessError, 'State'):
+                    Move.write([Move(move.id)], {'state': 'assigned'})
+            self.assertEqual(Move(move.id).state, 'draft')
+
+    @with_transaction()
+    def test_compensate(self):
+        "A correction is a new move that points to the move it reverses"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Product = pool.get('product.product')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            move = self.done_move(product, loc['SUP'], loc['STO'])
+            reverse, = Move.compensating_moves([move])
+            self.assertEqual(reverse.state, 'done')
+            self.assertEqual(reverse.compensated_move, move)
+            self.assertEqual(reverse.origin, move)
+            self.assertEqual(
+                (reverse.from_location, reverse.to_location),
+                (loc['STO'], loc['SUP']))
+            with Transaction().set_context(locations=[loc['STO'].id]):
+                self.assertEqual(Product(product.id).quantity, 0)
+            with self.assertRaisesRegex(CompensationError, 'already'):
+                Move.compensating_moves([move])
+
+    @with_transaction()
+    def test_chain_detects_tampering(self):
+        "The sealed chain finds a changed, an undone and a removed move"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            moves = [self.done_move(product, loc['SUP'], loc['STO'], q)
+                for q in [1, 2, 3, 4]]
+            self.assertEqual(Move.seal_ledger(), 4)
+            self.assertEqual(Move.seal_ledger(), 0)
+            self.assertEqual(Move.verify_ledger(), [])
+            self.assertEqual(
+                [Move(m.id).ledger_sequence for m in moves], [1, 2, 3, 4])
+            self.done_move(product, loc['STO'], loc['CUS'], 1)
+            self.assertEqual(Move.seal_ledger(), 1)
+            self.assertEqual(Move.verify_ledger(), [])
+            Move.check_ledger()
+
+            table = Table('stock_move')
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.quantity, table.internal_quantity], [9, 9],
+                    where=table.id == moves[2].id))
+            Move._record_cache.clear() if hasattr(
+                Move, '_record_cache') else None
+            Transaction().cache.clear()
+            (broken_company, sequence, move_id, reason), = (
+                Move.verify_ledger())
+            self.assertEqual((sequence, move_id, reason),
+                (3, moves[2].id, 'hash'))
+            with self.assertRaisesRegex(LedgerError, 'sequence 3'):
+                Move.check_ledger()
+
+            cursor.execute(*table.update(
+                    [table.quantity, table.internal_quantity], [3, 3],
+                    where=table.id == moves[2].id))
+            cursor.execute(*table.update(
+                    [table.state], ['cancelled'],
+                    where=table.id == moves[1].id))
+            Transaction().cache.clear()
+            self.assertEqual(
+                [b[1:] for b in Move.verify_ledger()],
+                [(2, moves[1].id, 'state')])
+
+            cursor.execute(*table.update(
+                    [table.state], ['done'],
+                    where=table.id == moves[1].id))
+            cursor.execute(*table.delete(where=table.id == moves[0].id))
+            Transaction().cache.clear()
+            self.assertEqual(
+                [b[1:] for b in Move.verify_ledger()],
+                [(1, None, 'missing')])
+
+    @with_transaction()
+    def test_cancel_shipped_transfer_returns_goods(self):
+        "Cancelling a shipped transfer brings the goods back with new moves"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Product = pool.get('product.product')
+        Shipment = pool.get('stock.shipment.internal')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            source = loc['STO']
+            self.done_move(product, loc['SUP'], source, 5)
+            other_storage, = Location.create([{
+                        'name': "Branch Storage", 'type': 'storage'}])
+            other, = Location.create([{
+                        'name': "Branch", 'type': 'warehouse',
+                        'storage_location': other_storage.id,
+                        'input_location': other_storage.id,
+                        'output_location': other_storage.id,
+                        }])
+            shipment, = Shipment.create([{
+                        'company': company.id,
+                        'from_location': source.id,
+                        'to_location': other_storage.id,
+                        'moves': [('create', [{
+                                        'product': product.id,
+                                        'unit': product.default_uom.id,
+                                        'quantity': 3,
+                                        'from_location': source.id,
+                                        'to_location': other_storage.id,
+                                        'company': company.id,
+                                        }])],
+                        }])
+            Shipment.wait([shipment])
+            Shipment.assign_try([shipment])
+            self.assertEqual(Shipment(shipment.id).state, 'assigned')
+            Shipment.pack([shipment])
+            Shipment.ship([shipment])
+            shipment = Shipment(shipment.id)
+            self.assertEqual(shipment.state, 'shipped')
+            outgoing, = shipment.outgoing_moves
+            self.assertEqual(outgoing.state, 'done')
+
+            Shipment.cancel([shipment])
+            shipment = Shipment(shipment.id)
+            self.assertEqual(shipment.state, 'cancelled')
+            outgoing = Move(outgoing.id)
+            self.assertEqual(outgoing.state, 'done')
+            back, = outgoing.compensations
+            self.assertEqual(back.state, 'done')
+            self.assertEqual(back.to_location, source)
+            self.assertEqual(
+                {m.state for m in shipment.incoming_moves}, {'cancelled'})
+            with Transaction().set_context(locations=[source.id]):
+                self.assertEqual(Product(product.id).quantity, 5)
+            with Transaction().set_context(
+                    locations=[outgoing.to_location.id]):
+                self.assertEqual(Product(product.id).quantity, 0)
+
+
+del ModuleTestCase
