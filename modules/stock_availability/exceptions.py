@@ -1,0 +1,25 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class LocationOwnershipError(ValidationError):
+    pass
+
+
+class IllegalTransitionError(UserError):
+    pass
+
+
+class AtpError(UserError):
+    pass
+
+
+class ReserveError(UserError):
+    pass
+
+
+class AvailabilityError(UserError):
+    pass

@@ -1,0 +1,160 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Real parallel sales on PostgreSQL (SQLite has no row locks).
+
+Each worker runs its transactions the way trytond's dispatcher does: a
+TransactionError restarts the transaction after its fix, and a lock or
+serialization conflict is retried.
+"""
+import threading
+import time
+import unittest
+from decimal import Decimal
+
+from trytond import backend
+from trytond.modules.company.tests import create_company
+from trytond.modules.stock_availability.exceptions import AtpError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction, TransactionError
+
+WORKERS = 8
+SALES = 50
+STOCK = 100
+
+
+def in_transaction(context, func, *args):
+    "Run func like the dispatcher; return (status, value, retries)"
+    extras = {}
+    retries = 0
+    while retries < 100:
+        try:
+            with Transaction().start(DB_NAME, 0, context=context, **extras):
+                return 'done', func(*args), retries
+        except TransactionError as error:
+            error.fix(extras)
+        except backend.DatabaseOperationalError:
+            retries += 1
+            time.sleep(0.01 * retries)
+        except AtpError as error:
+            return 'refused', error, retries
+    return 'gave up', None, retries
+
+
+@unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")
+class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
+    "Concurrent sales of one product never oversell"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['stock_availability'])
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Template = pool.get('product.template')
+            Uom = pool.get('product.uom')
+            Location = pool.get('stock.location')
+            company = create_company()
+            unit, = Uom.search([('name', '=', 'Unit')])
+            with transaction.set_context(company=company.id):
+                template, = Template.create([{
+                            'name': "Launch Phone Case",
+                            'type': 'goods',
+                            'default_uom': unit.id,
+                            'products': [('create', [{}])],
+                            }])
+            cls.context = {'company': company.id, '_skip_warnings': True}
+            cls.product = template.products[0].id
+            cls.unit = unit.id
+            cls.currency = company.currency.id
+            cls.locations = {l.code: l.id for l in Location.search([
+                        ('code', 'in', ['WH', 'SUP', 'STO', 'CUS'])])}
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def new_move(self, from_, to, quantity):
+        Move = Pool().get('stock.move')
+        move, = Move.create([{
+                    'product': self.product,
+                    'unit': self.unit,
+                    'quantity': quantity,
+                    'from_location': self.locations[from_],
+                    'to_location': self.locations[to],
+                    'company': self.context['company'],
+                    'unit_price': Decimal('10'),
+                    'currency': self.currency,
+                    }])
+        return move
+
+    def receive(self):
+        Move = Pool().get('stock.move')
+        Move.do([self.new_move('SUP', 'STO', STOCK)])
+
+    def sell(self, reserve_first):
+        Move = Pool().get('stock.move')
+        move = self.new_move('STO', 'CUS', 1)
+        if reserve_first:
+            Move.reserve([move])
+        Move.do([move])
+        return move.id
+
+    def race(self, reserve_first):
+        barrier = threading.Barrier(WORKERS)
+        results = []
+        lock = threading.Lock()
+
+        def work():
+            barrier.wait()
+            for _ in range(SALES):
+                result = in_transaction(self.context, self.sell, reserve_first)
+                with lock:
+                    results.append(result)
+
+        threads = [threading.Thread(target=work) for _ in range(WORKERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+        return results
+
+    def check(self, results):
+        statuses = [s for s, _, _ in results]
+        self.assertEqual(len(results), WORKERS * SALES)
+        self.assertEqual(statuses.count('done'), STOCK, statuses)
+        self.assertEqual(statuses.count('refused'), WORKERS * SALES - STOCK)
+        for status, error, _ in results:
+            if status == 'refused':
+                self.assertIn('Only 0', error.message)
+                self.assertIn('Launch Phone Case', error.message)
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Move = pool.get('stock.move')
+            Availability = pool.get('stock.availability')
+            Product = pool.get('product.product')
+            sold = Move.search([
+                    ('product', '=', self.product),
+                    ('to_location', '=', self.locations['CUS']),
+                    ('state', '=', 'done')])
+            self.assertEqual(sum(m.quantity for m in sold), STOCK)
+            with Transaction().set_context(
+                    locations=[self.locations['STO']]):
+                self.assertEqual(Product(self.product).quantity, 0)
+            self.assertEqual(Availability.check_cache(), [])
+            self.assertEqual(Product(self.product).atp, 0)
+
+    def test_direct_sales(self):
+        "8 workers × 50 direct sales of a stock of 100 sell exactly 100"
+        in_transaction(self.context, self.receive)
+        self.check(self.race(reserve_first=False))
+
+    def test_reserved_sales(self):
+        "8 workers × 50 reserve-then-sell of a stock of 100 sell 100"
+        in_transaction(self.context, self.receive)
+        results = self.race(reserve_first=True)
+        # Each test sells everything it received.
+        statuses = [s for s, _, _ in results]
+        self.assertEqual(statuses.count('done'), STOCK, statuses)
+        self.assertEqual(statuses.count('gave up'), 0)

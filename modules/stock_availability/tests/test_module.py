@@ -1,0 +1,290 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from decimal import Decimal
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.stock_availability.stock import TRANSITIONS
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Stock Availability module"
+    module = 'stock_availability'
+
+    def setup_shop(self, tracking=None):
+        "A product and the locations of the default warehouse"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        unit, = Uom.search([('name', '=', 'Unit')])
+        values = {
+            'name': "Phone",
+            'type': 'goods',
+            'default_uom': unit.id,
+            'products': [('create', [{}])],
+            }
+        if tracking:
+            values['tracking'] = tracking
+        template, = Template.create([values])
+        locations = {l.code: l for l in Location.search([
+                    ('code', 'in', ['WH', 'SUP', 'STO', 'CUS', 'OUT', 'IN'])])}
+        locations['LF'], = Location.search([('type', '=', 'lost_found')])
+        return template.products[0], locations
+
+    def move(self, product, from_, to, quantity=1, lot=None, do=True):
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = Transaction().context['company']
+        values = {
+            'product': product.id,
+            'unit': product.default_uom.id,
+            'quantity': quantity,
+            'from_location': from_.id,
+            'to_location': to.id,
+            'lot': lot.id if lot else None,
+            'company': company,
+            }
+        if {from_.type, to.type} & {'supplier', 'customer'}:
+            values['unit_price'] = Decimal('100')
+            values['currency'] = pool.get('company.company')(
+                company).currency.id
+        move, = Move.create([values])
+        if do:
+            Move.do([move])
+        return move
+
+    def atp(self, product, warehouse):
+        Availability = Pool().get('stock.availability')
+        return Availability.atp_of(product, warehouse)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_location_states(self):
+        "Default locations get their states and the transit location too"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Configuration = pool.get('stock.configuration')
+        company = create_company()
+        with set_company(company):
+            _, locations = self.setup_shop()
+            self.assertEqual(locations['STO'].stock_state, 'available')
+            self.assertEqual(locations['OUT'].stock_state, 'picked')
+            self.assertEqual(locations['LF'].unit_state, 'scrapped')
+            self.assertEqual(locations['CUS'].unit_state, 'sold')
+            transit = Configuration(1).shipment_internal_transit
+            self.assertEqual(transit.stock_state, 'in_transit')
+            warehouse, = Location.copy([locations['WH']])
+            self.assertEqual(warehouse.output_location.stock_state, 'picked')
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_ownership_consistency(self):
+        "Ownership follows the consignment party and is checked"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            _, locations = self.setup_shop()
+            supplier, = Party.create([{'name': "Supplier"}])
+            consignment, = Location.create([{
+                        'name': "Consignment",
+                        'type': 'supplier',
+                        'parent': locations['STO'].id,
+                        'consignment_party': supplier.id,
+                        }])
+            self.assertEqual(consignment.ownership, 'supplier_consignment')
+            with self.assertRaises(UserError):
+                Location.create([{
+                            'name': "Custody",
+                            'type': 'storage',
+                            'parent': locations['STO'].id,
+                            'ownership': 'customer',
+                            'consignment_party': supplier.id,
+                            }])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_heads_always_exist(self):
+        "Every product has a head per branch and one outside branches"
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        Location = pool.get('stock.location')
+        company = create_company()
+        with set_company(company):
+            product, locations = self.setup_shop()
+            heads = Availability.search([('product', '=', product.id)])
+            self.assertEqual(
+                {h.branch for h in heads}, {locations['WH'], None})
+            warehouse, = Location.copy([locations['WH']])
+            self.assertEqual(Availability.search([
+                        ('product', '=', product.id)], count=True), 3)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_cache_follows_moves(self):
+        "Receipts, reservations and sales keep the cache equal to the ledger"
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            wh = loc['WH']
+            self.move(product, loc['SUP'], loc['STO'], 10)
+            self.assertEqual(self.atp(product, wh), 10)
+            move = self.move(product, loc['STO'], loc['CUS'], 3, do=False)
+            Move.reserve([move])
+            self.assertEqual(move.state, 'assigned')
+            head, = Availability.search([
+                    ('product', '=', product.id), ('branch', '=', wh.id)])
+            self.assertEqual((head.on_hand, head.reserved, head.atp),
+                (10, 3, 7))
+            Move.do([move])
+            head = Availability(head.id)
+            self.assertEqual((head.on_hand, head.reserved, head.atp),
+                (7, 0, 7))
+            self.assertEqual(Availability.check_cache(), [])
+            self.assertEqual(product.atp, 7)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_sale_beyond_atp(self):
+        "Selling or reserving beyond ATP is refused and changes nothing"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            self.move(product, loc['SUP'], loc['STO'], 5)
+            reserved = self.move(product, loc['STO'], loc['CUS'], 4, do=False)
+            Move.reserve([reserved])
+            sale = self.move(product, loc['STO'], loc['CUS'], 2, do=False)
+            with self.assertRaisesRegex(UserError, 'Only 1\\xa0u of Phone'):
+                Move.do([sale])
+            with self.assertRaisesRegex(UserError, 'not 2\\xa0u'):
+                Move.reserve([sale])
+            self.assertEqual(sale.state, 'draft')
+            self.assertEqual(self.atp(product, loc['WH']), 1)
+            # A count that finds less is recorded all the same.
+            self.move(product, loc['STO'], loc['LF'], 2)
+            self.assertEqual(self.atp(product, loc['WH']), -1)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_unassign_releases(self):
+        "Cancelling or resetting a reservation gives the quantity back"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            self.move(product, loc['SUP'], loc['STO'], 5)
+            first = self.move(product, loc['STO'], loc['CUS'], 2, do=False)
+            second = self.move(product, loc['STO'], loc['CUS'], 2, do=False)
+            Move.reserve([first, second])
+            self.assertEqual(self.atp(product, loc['WH']), 1)
+            Move.cancel([first])
+            Move.draft([second])
+            self.assertEqual(self.atp(product, loc['WH']), 5)
+            self.assertEqual(
+                Pool().get('stock.availability').check_cache(), [])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_unit_states(self):
+        "A unit's state follows its moves through the transition table"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop(tracking='serial')
+            lot, = Lot.create([{'product': product.id, 'serial': 'SN1'}])
+            self.assertIsNone(lot.state)
+            self.move(product, loc['SUP'], loc['STO'], lot=lot)
+            self.assertEqual((lot.state, lot.ownership),
+                ('available', 'company'))
+            sale = self.move(product, loc['STO'], loc['CUS'], do=False)
+            Move.reserve([sale])
+            self.assertEqual(sale.lot, lot)
+            self.assertEqual(Lot(lot.id).state, 'reserved')
+            Move.do([sale])
+            self.assertEqual(Lot(lot.id).state, 'sold')
+            # sold → available is not a legal change
+            with self.assertRaisesRegex(UserError, '"Sold" to "Available"'):
+                self.move(product, loc['CUS'], loc['STO'], lot=lot)
+            self.assertEqual(Lot(lot.id).state, 'sold')
+            with self.assertRaises(UserError):
+                Lot.write([lot], {'state': 'available'})
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_reserve_units_short(self):
+        "Reserving more units than available names what is missing"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop(tracking='serial')
+            lot, = Lot.create([{'product': product.id, 'serial': 'SN1'}])
+            self.move(product, loc['SUP'], loc['STO'], lot=lot)
+            sale = self.move(product, loc['STO'], loc['CUS'], 2, do=False)
+            with self.assertRaisesRegex(UserError, 'not 2'):
+                Move.reserve([sale])
+
+    def test_transition_table(self):
+        "The table refuses the documented illegal changes"
+        self.assertNotIn('available', TRANSITIONS['scrapped'])
+        self.assertNotIn('in_transit', TRANSITIONS['sold'])
+        self.assertNotIn('available', TRANSITIONS['sold'])
+        states = set(TRANSITIONS) - {None}
+        for targets in TRANSITIONS.values():
+            self.assertLessEqual(targets, states)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_rebuild(self):
+        "A drift is found by the check and fixed by the rebuild"
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        Line = pool.get('stock.availability.line')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            self.move(product, loc['SUP'], loc['STO'], 4)
+            line, = Line.search([('product', '=', product.id)])
+            Line.write([line], {'quantity': 6})
+            drifts = Availability.check_cache()
+            self.assertEqual(len(drifts), 1)
+            self.assertEqual(drifts[0][1:], (6, 4))
+            with self.assertRaises(UserError):
+                Availability.check_availability()
+            self.assertEqual(Availability.rebuild(), 1)
+            self.assertEqual(Availability.check_cache(), [])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_history(self):
+        "Stock at a past date is rebuilt from the ledger"
+        pool = Pool()
+        History = pool.get('stock.availability.history')
+        Move = pool.get('stock.move')
+        Date = pool.get('ir.date')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            today = Date.today()
+            import datetime as dt
+            yesterday = today - dt.timedelta(days=1)
+            move = self.move(product, loc['SUP'], loc['STO'], 4, do=False)
+            Move.write([move], {'effective_date': yesterday})
+            Move.do([move])
+            self.move(product, loc['STO'], loc['CUS'], 1)
+            with Transaction().set_context(stock_date_end=yesterday):
+                rows = History.search([('product', '=', product.id)])
+                self.assertEqual(
+                    [(r.branch, r.state, r.quantity) for r in rows],
+                    [(loc['WH'], 'available', 4)])
+            rows = History.search([('product', '=', product.id)])
+            self.assertEqual([r.quantity for r in rows], [3])
+
+
+del ModuleTestCase
