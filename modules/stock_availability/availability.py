@@ -159,7 +159,15 @@ class Availability(ModelSQL, ModelView):
                         where=(existing.product == query.product)
                         & (Coalesce(existing.branch, -1)
                             == Coalesce(query.branch, -1)))))
-            cursor.execute(*table.insert(columns, missing))
+            if backend.name == 'postgresql':
+                # Heads of this transaction are invisible to others: they
+                # need no lock, and locking them would restart for ever.
+                cursor.execute(*table.insert(columns, missing,
+                        returning=[table.id]))
+                transaction.create_records[cls.__name__].extend(
+                    id_ for id_, in cursor)
+            else:
+                cursor.execute(*table.insert(columns, missing))
 
     @classmethod
     def get_heads(cls, keys):
