@@ -5,7 +5,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from sql import Cast, Literal
+from sql import Cast, Literal, Null
 from sql.aggregate import Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import CurrentTimestamp
@@ -408,13 +408,32 @@ class Availability(ModelSQL, ModelView):
     def atp_of(cls, product, branch=None):
         """The available-to-promise quantity of product at branch
 
-        Without branch, over all branches.
+        Without branch, over all branches.  One indexed query: the hot
+        path of a sale screen.
         """
-        domain = [('product', '=', product.id)]
+        pool = Pool()
+        Line = pool.get('stock.availability.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        where = ((line.product == product.id)
+            & line.state.in_(['available', 'reserved'])
+            & line.ownership.in_(sorted(SELLABLE_OWNERSHIPS)))
         if branch:
-            domain.append(('branch', '=', branch.id))
-        heads = cls.search(domain)
-        return sum(h.atp for h in heads)
+            where &= line.branch == branch.id
+        else:
+            where &= line.branch != Null
+        cursor.execute(*line.select(
+                Sum(Case((line.state == 'available', line.quantity),
+                        else_=-line.quantity)),
+                where=where))
+        atp, = cursor.fetchone()
+        atp = atp or 0
+        if product.template.tracking == 'batch':
+            domain = [('product', '=', product.id), ('branch', '!=', None)]
+            if branch:
+                domain.append(('branch', '=', branch.id))
+            atp -= sum(cls.expired_quantities(cls.search(domain)).values())
+        return atp
 
     # -- Checks ------------------------------------------------------------
 
@@ -551,6 +570,8 @@ class AvailabilityLine(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.product, Index.Range()), (t.branch, Index.Range())))
         cls._sql_constraints += [
             ('availability_ownership_state_unique',
                 Unique(t, t.availability, t.ownership, t.state),
