@@ -14,14 +14,18 @@ connection of the same thread.  It is taken, waiting in a queue, between
 the rollback of a transaction and its restart (TransactionError.fix), so
 the restarted transaction's snapshot starts after the previous holder
 committed.  It is released when that transaction stops.  All code that
-changes availability rows holds the ticket, so the row lock the
-transaction then takes on the row itself never waits.
+changes availability rows holds the ticket and updates the row, so the
+row lock never waits on another holder.
+
+Uncontended, the ticket is taken at once without the restart; the update
+of the row then proves that no holder committed since the snapshot
+began, or the transaction restarts in line after all.
 """
 import logging
 import threading
 import zlib
 
-from sql import For
+from sql.functions import CurrentTimestamp
 
 from trytond import backend
 from trytond.transaction import Transaction, TransactionError
@@ -102,6 +106,35 @@ def release():
     database.put_connection(connection)
 
 
+def try_acquire(database_name, ids):
+    "Take the missing tickets of ids without waiting; return if all taken"
+    tickets = _held()
+    if tickets and tickets[0] != database_name:
+        release()
+        tickets = None
+    database = backend.Database(database_name).connect()
+    if tickets:
+        _, connection, owned = tickets
+    else:
+        connection = database.get_connection()
+        owned = set()
+        _local.tickets = (database_name, connection, owned)
+        cursor = connection.cursor()
+        cursor.execute("SET LOCAL lock_timeout = '%s'" % WAIT_TIMEOUT)
+        cursor.execute(
+            "SET LOCAL idle_in_transaction_session_timeout = '%s'"
+            % IDLE_TIMEOUT)
+    cursor = connection.cursor()
+    for id_ in sorted(set(ids) - owned):
+        cursor.execute(
+            'SELECT pg_try_advisory_xact_lock(%s, %s)', (NAMESPACE, id_))
+        taken, = cursor.fetchone()
+        if not taken:
+            return False
+        owned.add(id_)
+    return True
+
+
 def lock(table, ids):
     """Hold the tickets and the row locks of ids in this transaction
 
@@ -113,15 +146,23 @@ def lock(table, ids):
     if not ids or backend.name != 'postgresql':
         return
     database_name = transaction.database.name
-    if ids - held_ids(database_name):
+    if (ids - held_ids(database_name)
+            and not try_acquire(database_name, ids)):
         raise AvailabilityLockError(database_name, ids)
+    # Every holder updates its rows.  When the tickets were free at once,
+    # the update fails if a holder committed after this snapshot began:
+    # then the transaction starts again, in line.
+    cursor = transaction.connection.cursor()
+    cursor.execute('SAVEPOINT stock_availability_lock')
+    try:
+        cursor.execute(*table.update(
+                [table.write_date], [CurrentTimestamp()],
+                where=table.id.in_(sorted(ids))))
+    except backend.DatabaseOperationalError:
+        cursor.execute('ROLLBACK TO SAVEPOINT stock_availability_lock')
+        release()
+        raise AvailabilityLockError(database_name, ids)
+    cursor.execute('RELEASE SAVEPOINT stock_availability_lock')
     if not getattr(transaction, '_availability_release', False):
         transaction._availability_release = True
         transaction.atexit(release)
-    # Nobody else holds the tickets, so this never waits on sellers; it
-    # guards against code that writes the rows without a ticket.
-    cursor = transaction.connection.cursor()
-    cursor.execute(*table.select(table.id,
-            where=table.id.in_(sorted(ids)),
-            order_by=[table.id.asc],
-            for_=For('UPDATE')))

@@ -75,10 +75,10 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
     def tearDownClass(cls):
         drop_db()
 
-    def new_move(self, from_, to, quantity):
+    def new_move(self, from_, to, quantity, product=None):
         Move = Pool().get('stock.move')
         move, = Move.create([{
-                    'product': self.product,
+                    'product': product or self.product,
                     'unit': self.unit,
                     'quantity': quantity,
                     'from_location': self.locations[from_],
@@ -158,3 +158,51 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
         statuses = [s for s, _, _ in results]
         self.assertEqual(statuses.count('done'), STOCK, statuses)
         self.assertEqual(statuses.count('gave up'), 0)
+
+    def test_assign_try_race(self):
+        "2 sellers per 1-unit product at once: assign_try never oversells"
+        # reliability.md §10: stock Tryton assigns both in 38-40 of 40.
+        def setup():
+            pool = Pool()
+            Template = pool.get('product.template')
+            Move = pool.get('stock.move')
+            templates = Template.create([{
+                        'name': "Single %s" % i,
+                        'type': 'goods',
+                        'default_uom': self.unit,
+                        'products': [('create', [{}])],
+                        } for i in range(40)])
+            products = [t.products[0].id for t in templates]
+            Move.do([self.new_move('SUP', 'STO', 1, product)
+                    for product in products])
+            return products
+
+        def sell(product):
+            Move = Pool().get('stock.move')
+            move = self.new_move('STO', 'CUS', 1, product)
+            Move.assign_try([move])
+            return Move(move.id).state == 'assigned'
+
+        _, products, _ = in_transaction(self.context, setup)
+        oversold = 0
+        for product in products:
+            barrier = threading.Barrier(2)
+            results = [None, None]
+
+            def work(index, product=product):
+                barrier.wait()
+                results[index] = in_transaction(self.context, sell, product)
+
+            threads = [threading.Thread(target=work, args=(i,))
+                for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+            self.assertEqual(
+                [s for s, _, _ in results], ['done', 'done'], results)
+            assigned = [v for _, v, _ in results]
+            self.assertIn(True, assigned)
+            if all(assigned):
+                oversold += 1
+        self.assertEqual(oversold, 0)
