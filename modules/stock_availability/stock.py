@@ -97,9 +97,6 @@ class Move(metaclass=PoolMeta):
 
     # -- Keys --------------------------------------------------------------
 
-    def _availability_branch(self, location):
-        return location_keys().get(location.id, (None,))[0]
-
     def availability_deltas(self, transition):
         """The cache changes of the move for transition
 
