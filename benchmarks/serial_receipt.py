@@ -4,13 +4,18 @@
 # license terms.
 """Receive N IMEI units in one supplier shipment, against stock Tryton.
 
-Both sides run in the same database on the same server, one after the
-other, each in one transaction:
+Both sides run on the same server, one after the other, each in one
+transaction and in its own database, so that stock Tryton runs without
+the suite's modules:
 
-* stock Tryton: create N plain lots and N supplier moves, then do them;
-* the suite: ShipmentIn.add_units() (validates every IMEI, creates the
-  units and their moves), then receive and do the shipment, which moves
-  every unit twice (supplier to input, input to storage) under row locks.
+* stock Tryton (modules stock and stock_lot): create N plain lots and N
+  supplier moves, then do them;
+* the suite: ShipmentIn.receive_units_at_once(), the "Receive Now"
+  path of the Receive Units wizard: validates every IMEI, creates the
+  units and moves every unit twice (supplier to input, input to storage)
+  with set-based SQL, updating unit states and the availability cache;
+* with --orm also the suite's ORM path: add_units(), then receive and do
+  the shipment.
 
 Prints both times, their ratio and the peak RSS.  Needs PostgreSQL:
 
@@ -36,29 +41,41 @@ def luhn_digit(body):
     return luhn.calc_check_digit(body)
 
 
-def setup(pool, company):
+def setup_plain(pool):
+    "Stock Tryton's side: a product with lots required, no suite module"
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
-    Location = pool.get('stock.location')
-    Party = pool.get('party.party')
     unit, = Uom.search([('name', '=', 'Unit')])
-    phone, plain = Template.create([{
-                'name': "Phone",
-                'type': 'goods',
-                'default_uom': unit.id,
-                'tracking': 'imei',
-                'products': [('create', [{}])],
-                }, {
+    plain, = Template.create([{
                 'name': "Plain lots",
                 'type': 'goods',
                 'default_uom': unit.id,
                 'lot_required': ['supplier', 'storage'],
                 'products': [('create', [{}])],
                 }])
+    return plain.products[0], locations_of(pool)
+
+
+def setup_phone(pool):
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    Party = pool.get('party.party')
+    unit, = Uom.search([('name', '=', 'Unit')])
+    phone, = Template.create([{
+                'name': "Phone",
+                'type': 'goods',
+                'default_uom': unit.id,
+                'tracking': 'imei',
+                'products': [('create', [{}])],
+                }])
     supplier, = Party.create([{'name': "Supplier"}])
-    locations = {l.code: l for l in Location.search([
+    return phone.products[0], supplier, locations_of(pool)
+
+
+def locations_of(pool):
+    Location = pool.get('stock.location')
+    return {l.code: l for l in Location.search([
                 ('code', 'in', ['SUP', 'STO', 'IN', 'WH'])])}
-    return phone.products[0], plain.products[0], supplier, locations
 
 
 def stock_receipt(pool, company, product, locations, count):
@@ -86,8 +103,7 @@ def stock_receipt(pool, company, product, locations, count):
         Move.do(moves)
 
 
-def suite_receipt(pool, company, product, supplier, locations, count):
-    "The suite: validated IMEI units through the supplier shipment"
+def new_shipment(pool, company, supplier, locations):
     Shipment = pool.get('stock.shipment.in')
     warehouse = locations['WH']
     shipment, = Shipment.create([{
@@ -97,33 +113,49 @@ def suite_receipt(pool, company, product, supplier, locations, count):
                 'warehouse_storage': warehouse.storage_location.id,
                 'company': company.id,
                 }])
+    return shipment
+
+
+def unit_rows(count, tac=TAC):
     rows = []
     for i in range(count):
-        body = '%s%06d' % (TAC, i)
+        body = '%s%06d' % (tac, i)
         imei = body + luhn_digit(body)
         rows.append((i + 2, imei, {'imei': imei, 'grade': 'new'}))
-    started = time.perf_counter()
-    shipment.add_units(product, rows, Decimal('400'))
-    added = time.perf_counter() - started
+    return rows
+
+
+def suite_receipt(pool, company, product, supplier, locations, count):
+    "The suite's fast path: validated IMEI units received at once"
+    shipment = new_shipment(pool, company, supplier, locations)
+    shipment.receive_units_at_once(product, unit_rows(count), Decimal('400'))
+
+
+def suite_orm_receipt(pool, company, product, supplier, locations, count):
+    "The suite's ORM path: add the units, receive and do the shipment"
+    Shipment = pool.get('stock.shipment.in')
+    shipment = new_shipment(pool, company, supplier, locations)
+    shipment.add_units(
+        product, unit_rows(count, tac='35209012'), Decimal('400'))
     Shipment.receive([shipment])
     Shipment.do([shipment])
-    return added
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--units', type=int, default=10000)
+    parser.add_argument('--orm', action='store_true',
+        help="also time the suite's ORM path")
     parser.add_argument('--keep', action='store_true',
         help="keep the benchmark database")
     args = parser.parse_args(argv)
 
-    with bench_database(['stock_lot_serial'], keep=args.keep) as (
+    print_header("serial receipt", args.units)
+    with bench_database(['stock_lot'], keep=args.keep) as (
             pool, transaction, company):
-        print_header("serial receipt", args.units)
-        product, plain, supplier, locations = setup(pool, company)
+        plain, locations = setup_plain(pool)
         transaction.commit()
-
         started = time.perf_counter()
         stock_receipt(pool, company, plain, locations, args.units)
         transaction.commit()
@@ -132,14 +164,27 @@ def main(argv=None):
             f"{stock_time:.1f} s ({args.units / stock_time:.0f}/s)",
             flush=True)
 
+    with bench_database(['stock_availability'], keep=args.keep) as (
+            pool, transaction, company):
+        product, supplier, locations = setup_phone(pool)
+        transaction.commit()
         started = time.perf_counter()
-        added = suite_receipt(
+        suite_receipt(
             pool, company, product, supplier, locations, args.units)
         transaction.commit()
         suite_time = time.perf_counter() - started
         print(f"suite: {args.units} IMEI units validated, created and "
-            f"received in {suite_time:.1f} s ({args.units / suite_time:.0f}"
-            f"/s; add_units {added:.1f} s)", flush=True)
+            f"received at once in {suite_time:.1f} s "
+            f"({args.units / suite_time:.0f}/s)", flush=True)
+        if args.orm:
+            started = time.perf_counter()
+            suite_orm_receipt(
+                pool, company, product, supplier, locations, args.units)
+            transaction.commit()
+            orm_time = time.perf_counter() - started
+            print(f"suite ORM path: {args.units} units added, received and "
+                f"done in {orm_time:.1f} s ({args.units / orm_time:.0f}/s)",
+                flush=True)
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"ratio stock/suite: {stock_time / suite_time:.2f}x "

@@ -3,12 +3,17 @@
 # license terms.
 from collections import defaultdict
 
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
+
+from trytond.modules.stock_lot_serial.bulk import invalidate
 
 from .availability import EPSILON, location_keys
 from .exceptions import AtpError, IllegalTransitionError, ReserveError
@@ -184,16 +189,32 @@ class Move(metaclass=PoolMeta):
         return changes
 
     @classmethod
-    def _write_unit_states(cls, changes):
+    def _write_unit_states(cls, changes, set_based=False):
         pool = Pool()
         Lot = pool.get('stock.lot')
-        to_write = []
+        groups = defaultdict(list)
         for lot, (state, ownership) in changes.items():
             if (lot.state, lot.ownership) != (state, ownership):
-                to_write.extend(([lot], {
-                            'state': state,
-                            'ownership': ownership,
-                            }))
+                groups[(state, ownership)].append(lot)
+        if set_based:
+            lot = Lot.__table__()
+            cursor = Transaction().connection.cursor()
+            for (state, ownership), lots in groups.items():
+                for sub_lots in grouped_slice(lots):
+                    cursor.execute(*lot.update(
+                            [lot.state, lot.ownership, lot.write_uid,
+                                lot.write_date],
+                            [state, ownership, Transaction().user,
+                                CurrentTimestamp()],
+                            where=lot.id.in_([l.id for l in sub_lots])))
+                invalidate(Lot, [l.id for l in lots])
+            return
+        to_write = []
+        for (state, ownership), lots in groups.items():
+            to_write.extend((lots, {
+                        'state': state,
+                        'ownership': ownership,
+                        }))
         if to_write:
             with Transaction().set_context(**{STATE_CONTEXT: True}), \
                     without_check_access():
@@ -308,17 +329,35 @@ class Move(metaclass=PoolMeta):
         todo = [m for m in moves if m.state != 'done']
         heads = cls._availability_heads(todo) if todo else {}
         changes = cls._unit_state_changes(todo, 'done')
+        deltas = cls._done_deltas(todo, heads)
+        super().do(moves)
+        Availability.apply(deltas, heads)
+        cls._write_unit_states(changes)
+
+    @classmethod
+    def do_set_based(cls, moves):
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        todo = [m for m in moves if m.state != 'done']
+        heads = cls._availability_heads(todo) if todo else {}
+        changes = cls._unit_state_changes(todo, 'done')
+        deltas = cls._done_deltas(todo, heads)
+        super().do_set_based(moves)
+        Availability.apply(deltas, heads)
+        cls._write_unit_states(changes, set_based=True)
+
+    @classmethod
+    def _done_deltas(cls, moves, heads):
+        "Return the cache deltas of doing moves, refused beyond ATP"
         deltas = defaultdict(float)
         checked = defaultdict(float)
-        for move in todo:
+        for move in moves:
             for key, quantity in move.availability_deltas('done').items():
                 deltas[key] += quantity
                 if cls._atp_checked(move):
                     checked[key] += quantity
         cls.check_atp(checked, heads)
-        super().do(moves)
-        Availability.apply(deltas, heads)
-        cls._write_unit_states(changes)
+        return deltas
 
     # -- Reservation -------------------------------------------------------
 

@@ -5,13 +5,18 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
+from sql import Column
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.product import price_digits
+from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .bulk import bulk_create, invalidate
 from .exceptions import ReceiptImportError
 from .identifier import imei_error, normalize
 from .stock import IDENTIFIERS
@@ -88,6 +93,95 @@ class ShipmentIn(metaclass=PoolMeta):
         pool = Pool()
         Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
+        units = self._validated_units(product, rows, grade, wizard)
+        self._update_returning_units(units)
+        to_create = [u['values'] for u in units if not u['lot']]
+        created = iter(Lot.create(to_create))
+        lots = [u['lot'] or next(created) for u in units]
+        return Move.create(
+            self._unit_move_values(product, units, lots, unit_price))
+
+    def receive_units_at_once(self, product, rows, unit_price, grade=None,
+            wizard='receive_units'):
+        """Create the units of rows and receive them into storage at once
+
+        The set-based path for large deliveries: the same checks, units,
+        moves, unit states and costs as add_units() then receive and do,
+        in a few statements.  The shipment must hold no other moves; it
+        ends done.  Return the incoming moves.
+        """
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Identifier = pool.get('stock.lot.identifier')
+        Date = pool.get('ir.date')
+        User = pool.get('res.user')
+        Uom = pool.get('product.uom')
+        cls = self.__class__
+        if self.moves:
+            raise ReceiptImportError(gettext(
+                    'stock_lot_serial.msg_receipt_at_once_moves',
+                    shipment=self.rec_name))
+        units = self._validated_units(product, rows, grade, wizard)
+        self._update_returning_units(units)
+        new_units = [u for u in units if not u['lot']]
+        created = iter(bulk_create(
+                Lot, [u['values'] for u in new_units], history=False))
+        lots = [u['lot'] or next(created) for u in units]
+        bulk_create(Identifier, [{
+                    'lot': lot.id,
+                    'kind': kind,
+                    'code': code,
+                    } for unit, lot in zip(units, lots) if not unit['lot']
+                for field, kind in IDENTIFIERS
+                if (code := unit['values'].get(field))])
+
+        # What Move.compute_fields gives every move of the receipt
+        internal_quantity = Uom.compute_qty(
+            product.default_uom, 1, product.default_uom)
+        incoming = bulk_create(Move, [
+                {**v, 'internal_quantity': internal_quantity}
+                for v in self._unit_move_values(
+                    product, units, lots, unit_price)],
+            compute=False)
+        inventory = []
+        if self.warehouse_storage != self.warehouse_input:
+            inventory = bulk_create(Move, [{
+                        **self._get_inventory_move(move)._save_values(),
+                        'shipment': str(self),
+                        'internal_quantity': internal_quantity,
+                        } for move in incoming],
+                compute=False)
+        # One pass: each unit's two moves are checked and applied in order.
+        Move.do_set_based(incoming + inventory)
+        Lot._insert_history([l.id for l in lots])
+
+        with Transaction().set_context(company=self.company.id):
+            today = Date.today()
+        values = {'state': 'done'}
+        if not self.effective_date:
+            values['effective_date'] = today
+        employee = User(Transaction().user).employee
+        if employee and employee.company == self.company:
+            for field in ['received_by', 'done_by']:
+                if not getattr(self, field):
+                    values[field] = employee.id
+        # The moves were built from the shipment's own locations, so the
+        # domain validation of a write would only re-check what holds.
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [Column(table, n) for n in values]
+                + [table.write_uid, table.write_date],
+                list(values.values())
+                + [Transaction().user, CurrentTimestamp()],
+                where=table.id == self.id))
+        invalidate(cls, [self.id])
+        return incoming
+
+    def _validated_units(self, product, rows, grade, wizard):
+        "Check every row and log the scans; raise for all bad rows at once"
+        pool = Pool()
         Scan = pool.get('stock.lot.scan')
         if self.state != 'draft':
             raise ReceiptImportError(gettext(
@@ -108,33 +202,35 @@ class ShipmentIn(metaclass=PoolMeta):
                         gettext('stock_lot_serial.msg_receipt_error_line',
                             line=n, error=e)
                         for n, e in sorted(errors.items()))))
+        return units
 
-        to_create = [u['values'] for u in units if not u['lot']]
-        created = iter(Lot.create(to_create))
-        lots = [u['lot'] or next(created) for u in units]
-        to_update = [(u['lot'], u['values']) for u in units if u['lot']]
-        for lot, values in to_update:
-            values = {k: v for k, v in values.items()
+    @staticmethod
+    def _update_returning_units(units):
+        "A unit that comes back keeps its record; grade and specs follow"
+        Lot = Pool().get('stock.lot')
+        for unit in units:
+            if not unit['lot']:
+                continue
+            values = {k: v for k, v in unit['values'].items()
                 if k in {'grade', 'battery_health', 'specs'}}
             if values:
-                Lot.write([lot], values)
+                Lot.write([unit['lot']], values)
 
-        currency = self.company.currency
-        moves = Move.create([{
-                    'product': product.id,
-                    'unit': product.default_uom.id,
-                    'quantity': 1,
-                    'from_location': self.supplier_location.id,
-                    'to_location': self.warehouse_input.id,
-                    'shipment': str(self),
-                    'company': self.company.id,
-                    'unit_price': unit['cost'] if unit['cost'] is not None
-                    else unit_price,
-                    'currency': currency.id,
-                    'lot': lot.id,
-                    'planned_date': self.planned_date,
-                    } for unit, lot in zip(units, lots)])
-        return moves
+    def _unit_move_values(self, product, units, lots, unit_price):
+        return [{
+                'product': product.id,
+                'unit': product.default_uom.id,
+                'quantity': 1,
+                'from_location': self.supplier_location.id,
+                'to_location': self.warehouse_input.id,
+                'shipment': str(self),
+                'company': self.company.id,
+                'unit_price': unit['cost'] if unit['cost'] is not None
+                else unit_price,
+                'currency': self.company.currency.id,
+                'lot': lot.id,
+                'planned_date': self.planned_date,
+                } for unit, lot in zip(units, lots)]
 
     def _check_unit_rows(self, product, rows, grade):
         """Return (units, errors by line number).  A unit is a dict with
@@ -158,6 +254,9 @@ class ShipmentIn(metaclass=PoolMeta):
             raise ReceiptImportError(gettext(
                     'stock_lot_serial.msg_receipt_not_serialized',
                     product=product.rec_name))
+        list_price = product.list_price_used
+        if list_price is not None:
+            list_price = round_price(list_price)
         first_line = {}
         for number, _, values in rows:
             values = dict(values)
@@ -212,6 +311,11 @@ class ShipmentIn(metaclass=PoolMeta):
                 error(number, 'amount', field='price')
             elif price is not None:
                 lot_values['unit_list_price'] = price
+            else:
+                lot_values['unit_list_price'] = list_price
+            # What Lot.preprocess_values would derive, once per product
+            lot_values['number'] = (lot_values['imei']
+                if template.tracking == 'imei' else lot_values['serial'])
             specs = {}
             for name, value in values.items():
                 value = (value or '').strip()
@@ -310,6 +414,11 @@ class ReceiveUnitsStart(ModelView):
         "meid, serial, grade, battery_health, cost, price and specs by "
         "attribute name.")
     file_name = fields.Char("File Name")
+    receive_now = fields.Boolean(
+        "Receive Now",
+        help="Receive the units into storage at once and finish the "
+        "shipment, which must hold no other moves.  Use it for large "
+        "deliveries of units.")
 
     @fields.depends('product', 'unit_price')
     def on_change_product(self):
@@ -362,6 +471,10 @@ class ReceiveUnits(Wizard):
             raise ReceiptImportError(gettext(
                     'stock_lot_serial.msg_receipt_empty',
                     shipment=self.record.rec_name))
-        self.record.add_units(
-            start.product, rows, start.unit_price, start.grade)
+        if start.receive_now:
+            self.record.receive_units_at_once(
+                start.product, rows, start.unit_price, start.grade)
+        else:
+            self.record.add_units(
+                start.product, rows, start.unit_price, start.grade)
         return 'end'

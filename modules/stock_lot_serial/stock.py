@@ -2,11 +2,14 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from collections import defaultdict
+from decimal import Decimal
+from itertools import groupby
 
 from sql import Null
 
 from trytond import backend
 from trytond.i18n import gettext
+from trytond.model.exceptions import AccessError
 from trytond.model import Check, Index, ModelView, fields
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
@@ -14,6 +17,9 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from trytond.modules.stock.exceptions import MoveFutureWarning
+
+from .bulk import bulk_update
 from .exceptions import (
     IdentifierDuplicateError, IdentifierValidationError, IdentityFrozenError,
     SerialMoveError)
@@ -184,9 +190,10 @@ class Lot(metaclass=PoolMeta):
                     values['number'] = values.get('imei')
                 elif product.template.tracking == 'serial':
                     values['number'] = values.get('serial')
-            price = product.list_price_used
-            if values.get('unit_list_price') is None and price is not None:
-                values['unit_list_price'] = round_price(price)
+            if 'unit_list_price' not in values:
+                price = product.list_price_used
+                if price is not None:
+                    values['unit_list_price'] = round_price(price)
         return values
 
     @classmethod
@@ -366,6 +373,16 @@ class Move(metaclass=PoolMeta):
         pool = Pool()
         Lot = pool.get('stock.lot')
         to_write = []
+        for lot, values in cls._serial_lot_values(moves):
+            to_write.extend(([lot], values))
+        if to_write:
+            with Transaction().set_context(**{UPDATE_CONTEXT: True}):
+                Lot.write(*to_write)
+
+    @classmethod
+    def _serial_lot_values(cls, moves):
+        "Return [(lot, values)] where the done moves leave their units"
+        result = []
         for move in sorted(moves, key=cls._serial_sort_key):
             lot = move.lot
             values = {
@@ -384,10 +401,201 @@ class Move(metaclass=PoolMeta):
                         })
                 if lot.unit_cost is None:
                     values['unit_cost'] = move.unit_price_company
-            to_write.extend(([lot], values))
-        if to_write:
-            with Transaction().set_context(**{UPDATE_CONTEXT: True}):
-                Lot.write(*to_write)
+            result.append((lot, values))
+        return result
+
+    @classmethod
+    def do_set_based(cls, moves):
+        """Do draft moves as do() does, with set-based SQL
+
+        The receipt fast path calls it for thousands of moves at once.
+        Modules extend it as they extend do(): check and lock before
+        calling super, update what they derive from the moves after."""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        moves = [m for m in moves if m.state != 'done']
+        if not moves:
+            return
+        serial_moves = [m for m in moves if m.lot and m.product.serialized]
+        if serial_moves:
+            Lot.lock(list({m.lot for m in serial_moves}))
+            cls.check_serial_moves(serial_moves)
+        cls._do_set_based(moves)
+        if serial_moves:
+            cls._update_serial_lots_set_based(serial_moves)
+
+    @classmethod
+    def _update_serial_lots_set_based(cls, moves):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        final = {}
+        for lot, values in cls._serial_lot_values(moves):
+            final.setdefault(lot, {}).update(values)
+        by_names = defaultdict(list)
+        for lot, values in final.items():
+            names = tuple(sorted(values))
+            by_names[names].append((lot.id, *(values[n] for n in names)))
+        for names, rows in by_names.items():
+            bulk_update(Lot, names, rows)
+
+    @classmethod
+    def _do_set_based(cls, moves):
+        "What stock's do() does to moves, set-based"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Product = pool.get('product.product')
+        Warning = pool.get('res.user.warning')
+        cls.check_origin(moves)
+        today = {}
+
+        def today_of(company):
+            if company not in today:
+                with Transaction().set_context(company=company.id):
+                    today[company] = Date.today()
+            return today[company]
+
+        dates = {}
+        shipment_dates = {}
+        for move in moves:
+            date = move.effective_date
+            if not date and move.shipment:
+                key = str(move.shipment)
+                if key not in shipment_dates:
+                    shipment_dates[key] = getattr(
+                        move.shipment, 'effective_date', None)
+                date = shipment_dates[key]
+            date = date or today_of(move.company)
+            origin = move.origin
+            if (isinstance(origin, cls) and origin.state == 'done'
+                    and origin.to_location == move.from_location):
+                date = max(date, origin.effective_date)
+            dates[move] = date
+        cls.check_period_closed_dates(dates)
+        future = sorted(m for m, d in dates.items()
+            if d > today_of(m.company))
+        if future:
+            names = ', '.join(m.rec_name for m in future[:5])
+            if len(future) > 5:
+                names += '...'
+            warning_name = Warning.format('effective_date_future', future)
+            if Warning.check(warning_name):
+                raise MoveFutureWarning(warning_name,
+                    gettext('stock.msg_move_effective_date_in_the_future',
+                        moves=names))
+
+        costs, product_costs = cls._set_based_cost_prices(moves, dates)
+        cls.write_done_set_based([
+                (m.id, dates[m], costs.get(m.id, m.cost_price), 'done')
+                for m in moves])
+        if product_costs:
+            Value = Product.multivalue_model('cost_price')
+            values = []
+            for (product, company), cost_price in product_costs.items():
+                values.extend(product.set_multivalue(
+                        'cost_price', cost_price, save=False,
+                        company=company.id))
+            Value.save(values)
+        # The checks that stock_lot and stock_lot_sled run after do()
+        moves = cls.browse(moves)
+        for move in moves:
+            move.check_lot()
+        if hasattr(cls, 'check_expiration_dates'):
+            cls.check_expiration_dates(moves)
+        replaced = {m.product for m in moves if m.product.replaced_by
+            and (m.from_location.type != 'storage'
+                or m.to_location.type != 'storage')}
+        if replaced:
+            Product.__queue__.deactivate_replaced(Product.browse(replaced))
+
+    @classmethod
+    def write_done_set_based(cls, rows):
+        "Store rows of (id, effective date, cost price, state)"
+        bulk_update(cls, ['effective_date', 'cost_price', 'state'], rows)
+
+    @classmethod
+    def check_period_closed_dates(cls, dates):
+        "check_period_closed for {move: effective date to be}"
+        Period = Pool().get('stock.period')
+        companies = {m.company for m in dates}
+        for company in companies:
+            periods = Period.search([
+                    ('state', '=', 'closed'),
+                    ('company', '=', company.id),
+                    ], order=[('date', 'DESC')], limit=1)
+            if not periods:
+                continue
+            period, = periods
+            for move, date in dates.items():
+                if move.company == company and date <= period.date:
+                    raise AccessError(gettext(
+                            'stock.msg_move_modify_period_close',
+                            move=move.rec_name, period=period.rec_name))
+
+    @classmethod
+    def _set_based_cost_prices(cls, moves, dates):
+        """Return ({move id: cost price}, {(product, company): cost price})
+
+        The same sequence of averages as do(), which computes and rounds
+        them move after move."""
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        costs, product_costs = {}, {}
+        # unit_price_company depends on the date in the context: read it
+        # date by date, a batch each.
+        unit_prices = {}
+        by_date = defaultdict(list)
+        for move in moves:
+            by_date[dates[move]].append(move.id)
+        for date, ids in by_date.items():
+            with Transaction().set_context(date=date):
+                for move in cls.browse(ids):
+                    unit_prices[move.id] = move.unit_price_company
+        moves = sorted(moves, key=lambda m: (m.company.id, m.product.id))
+        for (company, product), p_moves in groupby(
+                moves, key=lambda m: (m.company, m.product)):
+            p_moves = list(p_moves)
+            pattern = {'company': company.id}
+            method = product.get_multivalue('cost_price_method', **pattern)
+            cost_price = product.get_multivalue('cost_price', **pattern)
+            quantity = None
+            changed = False
+            for move in sorted(p_moves, key=lambda m: m.id):
+                from_type = move.from_location.type
+                to_type = move.to_location.type
+                direction = None
+                if method == 'average':
+                    if (from_type in {'supplier', 'production'}
+                            and to_type == 'storage'):
+                        direction = 1
+                    elif from_type == 'storage' and to_type == 'supplier':
+                        direction = -1
+                if direction:
+                    if quantity is None:
+                        with Transaction().set_context(
+                                cls._cost_price_context(p_moves)):
+                            quantity = Decimal(str(
+                                    product.__class__(product.id).quantity))
+                    qty = Decimal(str(Uom.compute_qty(move.unit,
+                                direction * move.quantity,
+                                product.default_uom)))
+                    unit_price = (unit_prices[move.id]
+                        if from_type in {'supplier', 'production'}
+                        or to_type == 'supplier' else cost_price)
+                    if quantity + qty > 0 and quantity >= 0:
+                        cost_price = round_price(
+                            (cost_price * quantity + unit_price * qty)
+                            / (quantity + qty))
+                    elif direction > 0:
+                        cost_price = round_price(unit_price)
+                    else:
+                        cost_price = round_price(cost_price)
+                    quantity += qty
+                    changed = True
+                if move.cost_price_required and move.cost_price is None:
+                    costs[move.id] = cost_price
+            if changed:
+                product_costs[(product, company)] = cost_price
+        return costs, product_costs
 
     @classmethod
     def _serial_owner(cls, move):

@@ -7,6 +7,7 @@ from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_availability.stock import TRANSITIONS
+from trytond.modules.stock_lot_serial.tests import tools as serial_tools
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -259,6 +260,51 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(UserError):
                 Availability.check_availability()
             self.assertEqual(Availability.rebuild(), 1)
+            self.assertEqual(Availability.check_cache(), [])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_receipt_at_once_equals_orm_receipt(self):
+        "The set-based receipt leaves the same states and cache as the ORM"
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        Party = pool.get('party.party')
+        Shipment = pool.get('stock.shipment.in')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop(tracking='imei')
+            twin, _ = self.setup_shop(tracking='imei')
+            supplier, = Party.create([{'name': "Supplier"}])
+            warehouse = loc['WH']
+            shipments = Shipment.create([{
+                        'supplier': supplier.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': warehouse.storage_location.id,
+                        } for _ in range(2)])
+            orm, fast = shipments
+            orm.add_units(product, serial_tools.receipt_rows(
+                    serial_tools.imeis('35209011', 30)), Decimal('400'))
+            Shipment.receive([orm])
+            Shipment.do([orm])
+            fast.receive_units_at_once(twin, serial_tools.receipt_rows(
+                    serial_tools.imeis('35209012', 30)), Decimal('400'))
+
+            snapshots = [serial_tools.receipt_snapshot(s) for s in shipments]
+            for snapshot in snapshots:
+                for values in snapshot['moves'] + snapshot['units']:
+                    values.pop('product')
+            self.assertEqual(serial_tools.snapshot_differences(*snapshots),
+                [])
+            self.assertEqual({u['state'] for u in snapshots[1]['units']},
+                {'available'})
+            self.assertEqual(self.atp(product, warehouse), 30)
+            self.assertEqual(self.atp(twin, warehouse), 30)
+
+            def lines(item):
+                Line = pool.get('stock.availability.line')
+                return sorted((l.branch, l.ownership, l.state, l.quantity)
+                    for l in Line.search([('product', '=', item.id)]))
+            self.assertEqual(lines(product), lines(twin))
             self.assertEqual(Availability.check_cache(), [])
 
     @with_transaction(context={'_skip_warnings': True})

@@ -11,6 +11,7 @@ from trytond.modules.stock_lot_serial.exceptions import (
     ReceiptImportError, SerialMoveError, TrackingChangeError)
 from trytond.modules.stock_lot_serial.identifier import (
     imei_error, normalize)
+from trytond.modules.stock_lot_serial.tests import tools
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -304,6 +305,111 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(move.lot.imei, IMEI_1)
             self.assertEqual(move.lot.grade.code, 'new')
             self.assertEqual(move.from_location, shipment.supplier_location)
+
+    def receipt_shipment(self, warehouse, supplier=None):
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.in')
+        Party = pool.get('party.party')
+        if supplier is None:
+            supplier, = Party.create([{'name': 'Supplier'}])
+        shipment, = Shipment.create([{
+                    'supplier': supplier.id,
+                    'warehouse': warehouse.id,
+                    'warehouse_input': warehouse.input_location.id,
+                    'warehouse_storage': warehouse.storage_location.id,
+                    }])
+        return shipment
+
+    @with_transaction()
+    def test_receipt_at_once_equals_orm_receipt(self):
+        "The set-based receipt leaves what add_units, receive and do leave"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.in')
+        Template = pool.get('product.template')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, supplier, storage, customer = self.setup_shop()
+            Template.write([product.template], {
+                    'cost_price_method': 'average',
+                    })
+            twin, = Template.copy([product.template])
+            twin = twin.products[0]
+            for item in [product, twin]:
+                item.cost_price = Decimal('90')
+                item.save()
+            warehouse = storage.warehouse
+            # A unit sent back to the supplier earlier comes back.
+            old, old_twin = Lot.create([
+                    {'product': product.id, 'imei': IMEI_1},
+                    {'product': twin.id, 'imei': IMEI_2}])
+            for lot, item in [(old, product), (old_twin, twin)]:
+                Move.do([self.move(item, lot, supplier, storage)])
+                Move.do([self.move(item, lot, storage, supplier)])
+            orm_codes = [IMEI_1] + tools.imeis('35209011', 40)
+            fast_codes = [IMEI_2] + tools.imeis('35209012', 40)
+
+            orm = self.receipt_shipment(warehouse)
+            orm.add_units(product, tools.receipt_rows(orm_codes),
+                Decimal('400'))
+            Shipment.receive([orm])
+            Shipment.do([orm])
+
+            fast = self.receipt_shipment(warehouse, orm.supplier)
+            incoming = fast.receive_units_at_once(
+                twin, tools.receipt_rows(fast_codes), Decimal('400'))
+
+            self.assertEqual(len(incoming), 41)
+            orm_snapshot = tools.receipt_snapshot(orm)
+            fast_snapshot = tools.receipt_snapshot(fast)
+            for snapshot in [orm_snapshot, fast_snapshot]:
+                for values in snapshot['moves'] + snapshot['units']:
+                    values.pop('product')
+            self.assertEqual(
+                tools.snapshot_differences(orm_snapshot, fast_snapshot), [])
+            self.assertEqual(orm_snapshot, fast_snapshot)
+            self.assertEqual(Shipment(fast.id).state, 'done')
+            self.assertNotEqual(
+                product.template.__class__(product.template.id).cost_price,
+                Decimal('90'))
+            self.assertEqual(
+                product.__class__(product.id).cost_price,
+                twin.__class__(twin.id).cost_price)
+            unit = Lot.find_by_code(fast_codes[5])
+            self.assertEqual(unit.current_location, storage)
+            self.assertEqual(unit.unit_cost, Decimal('137.5'))
+            self.assertEqual(Lot.find_by_code(IMEI_2), old_twin)
+
+    @with_transaction()
+    def test_receipt_at_once_refusals_change_nothing(self):
+        "Bad lines, or a shipment with moves, leave the database as it was"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, supplier, storage, _ = self.setup_shop()
+            shipment = self.receipt_shipment(storage.warehouse)
+            codes = tools.imeis('35209011', 3)
+            lots, moves = Lot.search([], count=True), Move.search(
+                [], count=True)
+            rows = tools.receipt_rows(codes) + [
+                (9, BAD_CHECK, {'imei': BAD_CHECK})]
+            with self.assertRaises(ReceiptImportError) as raised:
+                shipment.receive_units_at_once(product, rows, Decimal('1'))
+            self.assertIn('Line 9: IMEI "%s"' % BAD_CHECK,
+                raised.exception.message)
+            self.assertEqual(Lot.search([], count=True), lots)
+            self.assertEqual(Move.search([], count=True), moves)
+
+            shipment.add_units(product, tools.receipt_rows(codes[:1]),
+                Decimal('1'))
+            with self.assertRaises(ReceiptImportError) as raised:
+                shipment.receive_units_at_once(
+                    product, tools.receipt_rows(codes[1:]), Decimal('1'))
+            self.assertIn('already has moves', raised.exception.message)
+            self.assertEqual(Lot.search([], count=True), lots + 1)
 
     @with_transaction()
     def test_scan_log_append_only(self):
