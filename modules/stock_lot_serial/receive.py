@@ -13,7 +13,7 @@ from trytond.model import ModelView, fields
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, record_cache_size
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .bulk import bulk_create, invalidate
@@ -152,8 +152,14 @@ class ShipmentIn(metaclass=PoolMeta):
                         'internal_quantity': internal_quantity,
                         } for move in incoming],
                 compute=False)
-        # One pass: each unit's two moves are checked and applied in order.
-        Move.do_set_based(incoming + inventory)
+        # Each unit's two moves in one pass, checked and applied in order;
+        # slices browsed on their own fit the record cache, so every
+        # pass reads each move once.
+        size = max(record_cache_size(Transaction()) // 4, 1)
+        for start in range(0, len(incoming), size):
+            Move.do_set_based(Move.browse([m.id for m in (
+                            incoming[start:start + size]
+                            + inventory[start:start + size])]))
         Lot._insert_history([l.id for l in lots])
 
         with Transaction().set_context(company=self.company.id):

@@ -456,6 +456,10 @@ class Move(metaclass=PoolMeta):
 
         dates = {}
         shipment_dates = {}
+        # Read the origins together rather than one by one.
+        origins = {o.id: o for o in cls.browse({
+                    m.origin.id for m in moves
+                    if isinstance(m.origin, cls)})}
         for move in moves:
             date = move.effective_date
             if not date and move.shipment:
@@ -465,8 +469,9 @@ class Move(metaclass=PoolMeta):
                         move.shipment, 'effective_date', None)
                 date = shipment_dates[key]
             date = date or today_of(move.company)
-            origin = move.origin
-            if (isinstance(origin, cls) and origin.state == 'done'
+            origin = (origins[move.origin.id]
+                if isinstance(move.origin, cls) else None)
+            if (origin and origin.state == 'done'
                     and origin.to_location == move.from_location):
                 date = max(date, origin.effective_date)
             dates[move] = date
