@@ -14,28 +14,20 @@ With --rebuild it then replaces the drifted rows by the ledger's figures.
 Exit codes: 0 the cache agrees, 1 drifts found (and not rebuilt), 2 bad
 usage.
 """
-import argparse
 import sys
 import time
 
+from script_setup import argument_parser, start_pool
+
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('-c', '--config', nargs='+', required=True,
-        help="trytond configuration files")
-    parser.add_argument('-d', '--database', required=True)
+    parser = argument_parser(__doc__)
     parser.add_argument('--rebuild', action='store_true',
         help="replace the drifted rows by the ledger's figures")
     args = parser.parse_args(argv)
 
-    from trytond import config
-    config.update_etc(args.config)
-    from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
-    Pool.start()
-    pool = Pool(args.database)
-    pool.init()
+    pool = start_pool(args)
     started = time.monotonic()
     with Transaction().start(args.database, 0):
         Availability = pool.get('stock.availability')

@@ -14,27 +14,19 @@ appends the done moves not sealed yet, as the cron job does.
 
 Exit codes: 0 intact, 1 broken, 2 bad usage.
 """
-import argparse
 import sys
+
+from script_setup import argument_parser, start_pool
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('-c', '--config', nargs='+', required=True,
-        help="trytond configuration files")
-    parser.add_argument('-d', '--database', required=True)
+    parser = argument_parser(__doc__)
     parser.add_argument('--seal', action='store_true',
         help="seal the unsealed done moves first")
     args = parser.parse_args(argv)
 
-    from trytond import config
-    config.update_etc(args.config)
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
-    Pool.start()
-    pool = Pool(args.database)
-    pool.init()
+    pool = start_pool(args)
     with Transaction().start(args.database, 0) as transaction:
         Move = pool.get('stock.move')
         Company = pool.get('company.company')

@@ -324,27 +324,24 @@ class Move(metaclass=PoolMeta):
     @classmethod
     @ModelView.button
     def do(cls, moves):
-        pool = Pool()
-        Availability = pool.get('stock.availability')
-        todo = [m for m in moves if m.state != 'done']
-        heads = cls._availability_heads(todo) if todo else {}
-        changes = cls._unit_state_changes(todo, 'done')
-        deltas = cls._done_deltas(todo, heads)
-        super().do(moves)
-        Availability.apply(deltas, heads)
-        cls._write_unit_states(changes)
+        cls._done(moves, super().do)
 
     @classmethod
     def do_set_based(cls, moves):
+        cls._done(moves, super().do_set_based, set_based=True)
+
+    @classmethod
+    def _done(cls, moves, super_method, set_based=False):
+        "Lock, check and do moves by super_method, then update the cache"
         pool = Pool()
         Availability = pool.get('stock.availability')
         todo = [m for m in moves if m.state != 'done']
         heads = cls._availability_heads(todo) if todo else {}
         changes = cls._unit_state_changes(todo, 'done')
         deltas = cls._done_deltas(todo, heads)
-        super().do_set_based(moves)
+        super_method(moves)
         Availability.apply(deltas, heads)
-        cls._write_unit_states(changes, set_based=True)
+        cls._write_unit_states(changes, set_based=set_based)
 
     @classmethod
     def _done_deltas(cls, moves, heads):

@@ -262,19 +262,12 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
         Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         Shipment = pool.get('stock.shipment.in')
-        Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             product, supplier, storage, _ = self.setup_shop()
             in_stock, = Lot.create([{'product': product.id, 'imei': IMEI_3}])
             Move.do([self.move(product, in_stock, supplier, storage)])
-            party, = Party.create([{'name': 'Supplier'}])
-            shipment, = Shipment.create([{
-                        'supplier': party.id,
-                        'warehouse': storage.warehouse.id,
-                        'warehouse_input': storage.warehouse.input_location.id,
-                        'warehouse_storage': storage.id,
-                        }])
+            shipment = self.receipt_shipment(storage.warehouse)
             rows = [
                 (2, IMEI_1, {'imei': IMEI_1, 'grade': 'new'}),
                 (3, BAD_CHECK, {'imei': BAD_CHECK}),
