@@ -10,10 +10,12 @@ from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessButtonError
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, record_cache_size
+from trytond.transaction import (
+    Transaction, record_cache_size, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .bulk import bulk_create, invalidate
@@ -122,19 +124,22 @@ class ShipmentIn(metaclass=PoolMeta):
             raise ReceiptImportError(gettext(
                     'stock_lot_serial.msg_receipt_at_once_moves',
                     shipment=self.rec_name))
+        cls.check_buttons_access(['receive', 'do'])
         units = self._validated_units(product, rows, grade, wizard)
         self._update_returning_units(units)
         new_units = [u for u in units if not u['lot']]
         created = iter(bulk_create(
                 Lot, [u['values'] for u in new_units], history=False))
         lots = [u['lot'] or next(created) for u in units]
-        bulk_create(Identifier, [{
-                    'lot': lot.id,
-                    'kind': kind,
-                    'code': code,
-                    } for unit, lot in zip(units, lots) if not unit['lot']
-                for field, kind in IDENTIFIERS
-                if (code := unit['values'].get(field))])
+        # The identifier mirror is the system's, as in Lot.on_modification
+        with without_check_access():
+            bulk_create(Identifier, [{
+                        'lot': lot.id,
+                        'kind': kind,
+                        'code': code,
+                        } for unit, lot in zip(units, lots) if not unit['lot']
+                    for field, kind in IDENTIFIERS
+                    if (code := unit['values'].get(field))])
 
         # What Move.compute_fields gives every move of the receipt
         internal_quantity = Uom.compute_qty(
@@ -184,6 +189,27 @@ class ShipmentIn(metaclass=PoolMeta):
                 where=table.id == self.id))
         invalidate(cls, [self.id])
         return incoming
+
+    @classmethod
+    def check_buttons_access(cls, buttons):
+        "Refuse as ModelView.button would for each of the buttons"
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        transaction = Transaction()
+        if not transaction.user or not transaction.check_access:
+            return
+        groups = set(User.get_groups())
+        for button in buttons:
+            button_groups = Button.get_groups(cls.__name__, button)
+            if button_groups:
+                if not groups & button_groups:
+                    raise AccessButtonError(gettext(
+                            'ir.msg_access_button_error',
+                            button=button, **cls.__names__()))
+            else:
+                ModelAccess.check(cls.__name__, 'write')
 
     def _validated_units(self, product, rows, grade, wizard):
         "Check every row and log the scans; raise for all bad rows at once"

@@ -382,19 +382,33 @@ class Move(metaclass=PoolMeta):
     @classmethod
     def _serial_lot_values(cls, moves):
         "Return [(lot, values)] where the done moves leave their units"
+        # Moves of one document share their warehouse, owner and supplier:
+        # compute each once, without reading every document on its own.
+        cache = {}
+
+        def once(key, compute):
+            if key not in cache:
+                cache[key] = compute()
+            return cache[key]
+
         result = []
         for move in sorted(moves, key=cls._serial_sort_key):
             lot = move.lot
+            document = (move.to_location.id, str(move.shipment),
+                str(move.origin), move.company.id)
+            warehouse = once(('warehouse', move.to_location.id),
+                lambda: move.to_location.warehouse)
+            owner = once(('owner',) + document,
+                lambda: cls._serial_owner(move))
             values = {
                 'current_location': move.to_location.id,
-                'current_warehouse': (
-                    move.to_location.warehouse.id
-                    if move.to_location.warehouse else None),
-                'owner': getattr(cls._serial_owner(move), 'id', None),
+                'current_warehouse': warehouse.id if warehouse else None,
+                'owner': getattr(owner, 'id', None),
                 }
             if (move.from_location.type == 'supplier'
                     and not lot.supplier_move):
-                supplier = cls._serial_party(move, 'supplier')
+                supplier = once(('supplier',) + document,
+                    lambda: cls._serial_party(move, 'supplier'))
                 values.update({
                         'supplier_move': move.id,
                         'supplier': getattr(supplier, 'id', None),

@@ -3,7 +3,8 @@
 # license terms.
 from decimal import Decimal
 
-from trytond.model.exceptions import AccessError, SQLConstraintError
+from trytond.model.exceptions import (
+    AccessButtonError, AccessError, SQLConstraintError)
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_lot_serial.exceptions import (
@@ -405,6 +406,40 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
                     product, tools.receipt_rows(codes[1:]), Decimal('1'))
             self.assertIn('already has moves', raised.exception.message)
             self.assertEqual(Lot.search([], count=True), lots + 1)
+
+    @with_transaction()
+    def test_receipt_at_once_needs_the_receive_buttons(self):
+        "A user who may not press Complete may not receive at once"
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        Group = pool.get('res.group')
+        Lot = pool.get('stock.lot')
+        company = create_company()
+        with set_company(company):
+            product, supplier, storage, _ = self.setup_shop()
+            shipment = self.receipt_shipment(storage.warehouse)
+            button, = Button.search([
+                    ('model', '=', 'stock.shipment.in'),
+                    ('name', '=', 'do'),
+                    ])
+            group, = Group.create([{'name': "Receipt Supervisors"}])
+            Button.write([button], {'groups': [('add', [group.id])]})
+            lots = Lot.search([], count=True)
+            with Transaction().set_user(1), \
+                    Transaction().set_context(_check_access=True), \
+                    self.assertRaises(AccessButtonError):
+                shipment.receive_units_at_once(product, tools.receipt_rows(
+                        tools.imeis('35209011', 2)), Decimal('1'))
+            self.assertEqual(Lot.search([], count=True), lots)
+
+            # With the button open to them, stock users receive at once
+            # with every access check on.
+            Button.write([button], {'groups': [('remove', [group.id])]})
+            with Transaction().set_user(1), \
+                    Transaction().set_context(_check_access=True):
+                shipment.receive_units_at_once(product, tools.receipt_rows(
+                        tools.imeis('35209011', 2)), Decimal('1'))
+            self.assertEqual(Lot.search([], count=True), lots + 2)
 
     @with_transaction()
     def test_scan_log_append_only(self):
