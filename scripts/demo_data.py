@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from decimal import Decimal
 
-from proteus import Model
+from proteus import Model, Wizard
 from proteus import config as proteus_config
 from trytond.modules.account.tests.tools import create_chart
 from trytond.modules.company.tests.tools import create_company
@@ -192,6 +192,10 @@ def main(argv=None):
     central, = Location.find([('code', '=', 'WH')])
     central.name = "Central Warehouse"
     central.save()
+    # The standard branch locations the default warehouse lacks
+    complete = Wizard('stock.branch.create')
+    complete.form.warehouse = central
+    complete.execute('create_')
     downtown = create_branch("Downtown", 'DT')
     airport = create_branch("Airport", 'AP')
     branches = [central, downtown, airport]
@@ -225,6 +229,8 @@ def main(argv=None):
             ('auditor', "Aud Itor", 'auditor', None),
             ]:
         user = create_staff_user(login, name, role, branch)
+        if role == 'branch_manager':
+            user.branches.append(Location(airport.id))
         user.password = args.password
         user.save()
     admin, = User.find([('login', '=', 'admin')])

@@ -26,8 +26,14 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn(
                 ModelData.get_id('device_retail', 'group_%s' % key),
                 group_ids, key)
+        # The auditor sees every branch, and that grants no access
+        Access = pool.get('ir.model.access')
         auditor = Role(ModelData.get_id('device_retail', 'role_auditor'))
-        self.assertEqual(len(auditor.groups), 1)
+        all_branches = ModelData.get_id('stock_branch', 'group_branch_all')
+        self.assertEqual({g.id for g in auditor.groups}, {
+                ModelData.get_id('device_retail', 'group_auditor'),
+                all_branches})
+        self.assertEqual(Access.search([('group', '=', all_branches)]), [])
 
     @with_transaction()
     def test_auditor_reads_but_never_writes(self):

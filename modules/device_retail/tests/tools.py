@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from stdnum import luhn
 
-from proteus import Model
+from proteus import Model, Wizard
 from proteus.config import get_config
 from trytond.modules.account.tests.tools import (
     create_fiscalyear, create_tax, get_accounts)
@@ -72,23 +72,15 @@ def setup_accounting(company=None, today=None, config=None):
 
 
 def create_branch(name, code, config=None):
-    "Create a warehouse with its input, output and storage zones"
+    """Create a branch with the New Branch wizard: a warehouse with its
+    input, output, storage, defective, repair bench, returns quarantine,
+    customer devices and scrap locations"""
     Location = Model.get('stock.location', config=config)
-    zones = {}
-    for zone, label in [
-            ('input', "Input"), ('output', "Output"),
-            ('storage', "Storage")]:
-        zones[zone] = Location(
-            name="%s %s" % (name, label), code='%s-%s' % (code, label[:3]),
-            type='storage')
-        zones[zone].save()
-    lost_found, = Location.find([('type', '=', 'lost_found')], limit=1)
-    warehouse = Location(name=name, code=code, type='warehouse')
-    warehouse.input_location = zones['input']
-    warehouse.output_location = zones['output']
-    warehouse.storage_location = zones['storage']
-    warehouse.lost_found_location = lost_found
-    warehouse.save()
+    wizard = Wizard('stock.branch.create', config=config)
+    wizard.form.name = name
+    wizard.form.code = code
+    wizard.execute('create_')
+    warehouse, = Location.find([('code', '=', code)])
     return warehouse
 
 
@@ -131,6 +123,8 @@ def create_staff_user(login, name, role, warehouse=None, config=None):
     user.companies.append(company)
     user.company = company
     if warehouse:
+        user.branches.append(Model.get('stock.location', config=config)(
+                warehouse.id))
         user.warehouse = warehouse
     user_role = user.roles.new()
     user_role.role = Role(role_id)

@@ -1,0 +1,359 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from decimal import Decimal
+
+from trytond.model.exceptions import AccessError
+from trytond.model.modelstorage import DomainValidationError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.stock_branch.exceptions import (
+    BranchAccessError, BranchLocationError, CreateBranchError)
+from trytond.modules.stock_lot_serial.tests.tools import imeis
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Stock Branch module"
+    module = 'stock_branch'
+
+    def create_branches(self, *codes):
+        CreateBranch = Pool().get('stock.branch.create', type='wizard')
+        return [CreateBranch.create_branch(name=f"Branch {c}", code=c)
+            for c in codes]
+
+    def create_clerk(self, company, branches, login='clerk'):
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Group = pool.get('res.group')
+        stock = Group(ModelData.get_id('stock', 'group_stock'))
+        user, = User.create([{
+                    'name': login.title(),
+                    'login': login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'branches': [('add', [b.id for b in branches])],
+                    'warehouse': branches[0].id if branches else None,
+                    'groups': [('add', [stock.id])],
+                    }])
+        return user
+
+    def setup_units(self, company, branches):
+        """A phone with one unit in the storage of each branch, a count
+        and a transfer request from each branch"""
+        pool = Pool()
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Inventory = pool.get('stock.inventory')
+        Shipment = pool.get('stock.shipment.internal')
+        unit, = Uom.search([('name', '=', 'Unit')])
+        template, = Template.create([{
+                    'name': "Phone",
+                    'type': 'goods',
+                    'default_uom': unit.id,
+                    'tracking': 'imei',
+                    'products': [('create', [{}])],
+                    }])
+        product, = template.products
+        supplier, = Location.search([('code', '=', 'SUP')])
+        lots = Lot.create([{'imei': i, 'product': product.id}
+                for i in imeis('35209011', len(branches))])
+        moves = Move.create([{
+                    'product': product.id,
+                    'unit': unit.id,
+                    'quantity': 1,
+                    'lot': lot.id,
+                    'from_location': supplier.id,
+                    'to_location': branch.storage_location.id,
+                    'unit_price': Decimal('100'),
+                    'currency': company.currency.id,
+                    'company': company.id,
+                    } for lot, branch in zip(lots, branches)])
+        with Transaction().set_context(_skip_warnings=True):
+            Move.do(moves)
+        inventories = Inventory.create([{
+                    'location': b.storage_location.id,
+                    'company': company.id,
+                    } for b in branches])
+        transfers = Shipment.create([{
+                    'from_location': b.storage_location.id,
+                    'to_location': branches[i - 1].storage_location.id,
+                    'company': company.id,
+                    } for i, b in enumerate(branches)])
+        return product, lots, moves, inventories, transfers
+
+    @with_transaction()
+    def test_create_branch(self):
+        "The wizard creates a warehouse with its standard sub-locations"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        company = create_company()
+        with set_company(company):
+            branch, = self.create_branches('DT')
+            self.assertEqual(branch.type, 'warehouse')
+            zones = {
+                'input_location': ('storage', 'available', 'company'),
+                'output_location': ('storage', 'picked', 'company'),
+                'storage_location': ('storage', 'available', 'company'),
+                'defective_location': ('storage', 'defective', 'company'),
+                'repair_location': ('storage', 'under_repair', 'company'),
+                'quarantine_location': ('storage', 'returned', 'company'),
+                'custody_location': ('storage', 'available', 'customer'),
+                'scrap_location': ('lost_found', 'scrapped', 'company'),
+                }
+            for field, expected in zones.items():
+                zone = getattr(branch, field)
+                self.assertEqual(
+                    (zone.type, zone.stock_state, zone.ownership), expected,
+                    msg=field)
+                if zone.type == 'storage':
+                    self.assertEqual(zone.parent, branch, msg=field)
+                    self.assertEqual(zone.warehouse, branch, msg=field)
+            self.assertEqual(zones.keys() - {'scrap_location'}, {
+                    f for f in zones if getattr(branch, f).parent == branch})
+            self.assertIn(branch.scrap_location, branch.waste_locations)
+            self.assertEqual(branch.custody_location.code, 'DT-CUS')
+
+            with self.assertRaisesRegex(CreateBranchError, 'DT'):
+                self.create_branches('DT')
+
+            # The default warehouse gets only what it lacks
+            warehouse, = Location.search([('code', '=', 'WH')])
+            storage = warehouse.storage_location
+            CreateBranch = pool.get('stock.branch.create', type='wizard')
+            CreateBranch.create_branch(warehouse=warehouse)
+            self.assertEqual(warehouse.storage_location, storage)
+            self.assertEqual(
+                warehouse.repair_location.stock_state, 'under_repair')
+
+    @with_transaction()
+    def test_non_sellable_never_under_storage(self):
+        "Defective, repair and custody locations stay out of storage"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        company = create_company()
+        with set_company(company):
+            branch, = self.create_branches('DT')
+            with self.assertRaisesRegex(BranchLocationError, 'DT Storage'):
+                Location.write([branch.defective_location], {
+                        'parent': branch.storage_location.id})
+            with self.assertRaisesRegex(BranchLocationError, 'Shelf'):
+                Location.create([{
+                            'name': "Shelf", 'type': 'storage',
+                            'ownership': 'customer',
+                            'parent': branch.storage_location.id,
+                            }])
+            shelf, = Location.create([{
+                        'name': "Shelf 2", 'type': 'storage',
+                        'parent': branch.storage_location.id,
+                        }])
+            with self.assertRaises(BranchLocationError):
+                Location.write([shelf], {'stock_state': 'defective'})
+
+    @with_transaction()
+    def test_moves_store_their_branches(self):
+        "Moves, transfers and counts store the branches of their locations"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Shipment = pool.get('stock.shipment.internal')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            product, lots, moves, inventories, transfers = self.setup_units(
+                company, [a, b])
+            self.assertEqual(
+                [(m.from_branch, m.to_branch) for m in moves],
+                [(None, a), (None, b)])
+            self.assertEqual([i.branch for i in inventories], [a, b])
+            self.assertEqual(
+                [(t.from_branch, t.to_branch) for t in transfers],
+                [(a, b), (b, a)])
+            self.assertEqual([l.current_warehouse for l in lots], [a, b])
+
+            # Moves of a transfer through transit belong to both branches
+            transfer = transfers[0]
+            Shipment.write([transfer], {'moves': [('create', [{
+                                'product': product.id,
+                                'unit': product.default_uom.id,
+                                'quantity': 1,
+                                'lot': lots[0].id,
+                                'from_location': a.storage_location.id,
+                                'to_location': b.storage_location.id,
+                                'company': company.id,
+                                }])]})
+            Shipment.wait([transfer])
+            transfer = Shipment(transfer.id)
+            self.assertTrue(transfer.transit_location)
+            self.assertEqual(
+                sorted((m.from_branch.code, m.to_branch.code)
+                    for m in transfer.moves),
+                [('A', 'B'), ('A', 'B')])
+
+            # A move written to another location follows it
+            move, = Move.create([{
+                        'product': product.id,
+                        'unit': product.default_uom.id,
+                        'quantity': 1,
+                        'lot': lots[1].id,
+                        'from_location': b.storage_location.id,
+                        'to_location': b.defective_location.id,
+                        'company': company.id,
+                        }])
+            self.assertEqual((move.from_branch, move.to_branch), (b, b))
+            Move.write([move], {'to_location': a.storage_location.id})
+            self.assertEqual(Move(move.id).to_branch, a)
+
+    @with_transaction()
+    def test_branch_isolation(self):
+        "A clerk of branch A cannot see or act on branch B's stock"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Inventory = pool.get('stock.inventory')
+        Shipment = pool.get('stock.shipment.internal')
+        ShipmentIn = pool.get('stock.shipment.in')
+        company = create_company()
+        with set_company(company):
+            a, b, c = self.create_branches('A', 'B', 'C')
+            product, lots, moves, inventories, transfers = self.setup_units(
+                company, [a, b, c])
+            clerk = self.create_clerk(company, [a])
+            receipt_b, = ShipmentIn.create([{
+                        'supplier': company.party.id,
+                        'warehouse': b.id,
+                        'warehouse_input': b.input_location.id,
+                        'warehouse_storage': b.storage_location.id,
+                        'company': company.id,
+                        }])
+            # Records of A and the transfer B sends to A, the others
+            models = [
+                (Lot, lots[:1], lots[1:]),
+                (Move, moves[:1], moves[1:]),
+                (Inventory, inventories[:1], inventories[1:]),
+                (Shipment, transfers[:2], transfers[2:]),
+                (ShipmentIn, [], [receipt_b]),
+                ]
+
+            with Transaction().set_user(clerk.id), \
+                    Transaction().set_context(
+                        _check_access=True, company=company.id,
+                        branches=[b.id, c.id], warehouse=b.id):
+                for Model, mine, others in models:
+                    name = Model.__name__
+                    self.assertEqual(
+                        sorted(r.id for r in Model.search([])),
+                        sorted(r.id for r in mine), msg=name)
+                    others = [r.id for r in others]
+                    # No domain trick reaches the others
+                    self.assertEqual(Model.search(['OR',
+                                ('id', 'in', others),
+                                ('id', '<', 0)]), [], msg=name)
+                    self.assertEqual(Model.search_count(
+                            [('id', 'in', others)]), 0, msg=name)
+                    with self.assertRaises(AccessError, msg=name):
+                        Model.read(others, ['id'])
+                    with self.assertRaises(AccessError, msg=name):
+                        Model.export_data(Model.browse(others), ['id'])
+                with self.assertRaises(AccessError):
+                    Inventory.write(
+                        [Inventory(inventories[1].id)], {'date': None})
+                with self.assertRaises(AccessError):
+                    Inventory.confirm([Inventory(inventories[1].id)])
+                with self.assertRaises(AccessError):
+                    Shipment.wait([Shipment(transfers[2].id)])
+                # A count or a move at another branch is refused by name
+                with self.assertRaisesRegex(
+                        BranchAccessError, 'Branch B'):
+                    Inventory.create([{
+                                'location': b.storage_location.id,
+                                'company': company.id,
+                                }])
+                with self.assertRaisesRegex(
+                        BranchAccessError, 'Branch C'):
+                    Move.create([{
+                                'product': product.id,
+                                'unit': product.default_uom.id,
+                                'quantity': 1,
+                                'from_location': c.storage_location.id,
+                                'to_location': c.defective_location.id,
+                                'company': company.id,
+                                }])
+                with self.assertRaises(BranchAccessError):
+                    ShipmentIn.create([{
+                                'supplier': company.party.id,
+                                'warehouse': c.id,
+                                'warehouse_input': c.input_location.id,
+                                'warehouse_storage': c.storage_location.id,
+                                'company': company.id,
+                                }])
+                # Its own branch works, and a transfer to another branch
+                inventory, = Inventory.create([{
+                            'location': a.storage_location.id,
+                            'company': company.id,
+                            }])
+                Shipment.create([{
+                            'from_location': a.storage_location.id,
+                            'to_location': c.storage_location.id,
+                            'company': company.id,
+                            }])
+            self.assertEqual(Inventory.search(
+                    [('location', '=', b.storage_location.id)],
+                    count=True), 1)
+
+    @with_transaction()
+    def test_branches_change_visibility(self):
+        "Giving a branch to a user shows its records at once"
+        pool = Pool()
+        User = pool.get('res.user')
+        Lot = pool.get('stock.lot')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            _, lots, _, _, _ = self.setup_units(company, [a, b])
+            clerk = self.create_clerk(company, [a])
+
+            def visible():
+                with Transaction().set_user(clerk.id), \
+                        Transaction().set_context(_check_access=True):
+                    return sorted(l.id for l in Lot.search([]))
+            self.assertEqual(visible(), [lots[0].id])
+            User.write([clerk], {'branches': [('add', [b.id])]})
+            self.assertEqual(visible(), sorted(l.id for l in lots))
+            User.write([clerk], {'branches': [('remove', [a.id, b.id])]})
+            User.write([clerk], {'warehouse': None})
+            self.assertEqual(visible(), [])
+            group = ModelData.get_id('stock_branch', 'group_branch_all')
+            User.write([clerk], {'groups': [('add', [group])]})
+            self.assertEqual(visible(), sorted(l.id for l in lots))
+
+    @with_transaction()
+    def test_current_branch_among_branches(self):
+        "The current branch is one of the user's branches"
+        pool = Pool()
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            clerk = self.create_clerk(company, [a])
+            with self.assertRaises(DomainValidationError):
+                User.write([clerk], {'warehouse': b.id})
+            with Transaction().set_user(clerk.id):
+                # As the client does, through RPC without access check
+                with self.assertRaises(DomainValidationError):
+                    User.set_preferences({'warehouse': b.id})
+            with Transaction().set_user(clerk.id), \
+                    Transaction().set_context(_check_access=True):
+                with self.assertRaises(AccessError):
+                    User.write([User(clerk.id)], {
+                            'branches': [('add', [b.id])]})
+            self.assertEqual(User(clerk.id).branches, (a,))
+
+
+del ModuleTestCase
