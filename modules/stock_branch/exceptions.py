@@ -15,3 +15,7 @@ class BranchLocationError(ValidationError):
 
 class CreateBranchError(UserError):
     pass
+
+
+class TransferScanError(UserError):
+    pass

@@ -191,6 +191,10 @@ class Move(BranchMixin, metaclass=PoolMeta):
                     branches[field] = branch.id if branch else None
         return branches
 
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['stock.shrinkage.case']
+
     def _branch_source_values(self):
         values = super()._branch_source_values()
         if self.shipment:

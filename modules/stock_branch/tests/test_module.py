@@ -8,7 +8,8 @@ from trytond.model.modelstorage import DomainValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_branch.exceptions import (
-    BranchAccessError, BranchLocationError, CreateBranchError)
+    BranchAccessError, BranchLocationError, CreateBranchError,
+    TransferScanError)
 from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -354,6 +355,166 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                     User.write([User(clerk.id)], {
                             'branches': [('add', [b.id])]})
             self.assertEqual(User(clerk.id).branches, (a,))
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_transfer_dispatch_and_receive_by_scan(self):
+        "A transfer is dispatched and received by scan, shorts on a case"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Move = pool.get('stock.move')
+        Lot = pool.get('stock.lot')
+        Shipment = pool.get('stock.shipment.internal')
+        Case = pool.get('stock.shrinkage.case')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            phone, units, _, _, _ = self.setup_units(company, [a, a, a, b])
+            cable, = Template.create([{
+                        'name': "Cable", 'code': 'CBL', 'type': 'goods',
+                        'default_uom': phone.default_uom.id,
+                        'products': [('create', [{}])],
+                        }])
+            cable, = cable.products
+            supplier = Move.search([])[0].from_location
+            receipt, = Move.create([{
+                        'product': cable.id, 'unit': cable.default_uom.id,
+                        'quantity': 10, 'from_location': supplier.id,
+                        'to_location': a.storage_location.id,
+                        'unit_price': Decimal('2'),
+                        'currency': company.currency.id,
+                        'company': company.id,
+                        }])
+            Move.do([receipt])
+            transfer, = Shipment.create([{
+                        'from_location': a.storage_location.id,
+                        'to_location': b.storage_location.id,
+                        'company': company.id,
+                        'moves': [('create', [{
+                                        'product': p.id,
+                                        'unit': p.default_uom.id,
+                                        'quantity': q,
+                                        'from_location': a.storage_location.id,
+                                        'to_location': b.storage_location.id,
+                                        'company': company.id,
+                                        } for p, q in [
+                                        (phone, 3), (cable, 4)]])],
+                        }])
+            Shipment.wait([transfer])
+            count = Move.search_count([])
+
+            def refused(entries, pattern):
+                with self.assertRaisesRegex(TransferScanError, pattern):
+                    Shipment.dispatch_scanned(transfer, entries)
+                self.assertEqual(Move.search_count([]), count)
+                self.assertEqual(Shipment(transfer.id).state, 'waiting')
+            imei = [u.imei for u in units]
+            refused([(imei[0], 1), ('NOPE', 1)], 'NOPE')
+            refused([(imei[0], 1), (imei[3], 1)], imei[3])
+            refused([(imei[0], 1), (imei[0], 1)], 'more than once')
+            refused([('CBL', 5)], 'only 4')
+
+            # Two phones and three cables leave; the rest stays home
+            Shipment.dispatch_scanned(
+                transfer, [(imei[0], 1), (imei[1], 1), ('CBL', 3)])
+            transfer = Shipment(transfer.id)
+            self.assertEqual(transfer.state, 'shipped')
+            self.assertEqual(sorted(
+                    (m.product.name, m.lot.imei if m.lot else None,
+                        m.quantity, m.state)
+                    for m in transfer.outgoing_moves), [
+                    ('Cable', None, 3, 'done'),
+                    ('Phone', imei[0], 1, 'done'),
+                    ('Phone', imei[1], 1, 'done')])
+            self.assertEqual(
+                [Lot(u.id).state for u in units[:3]],
+                ['in_transit', 'in_transit', 'available'])
+            self.assertEqual(transfer.transit_days, 0)
+
+            # A short phone needs a reason; nothing changes without it
+            with self.assertRaisesRegex(TransferScanError, 'Short'):
+                Shipment.receive_scanned(transfer, [('CBL', 3), (imei[1], 1)])
+            self.assertEqual(Shipment(transfer.id).state, 'shipped')
+
+            Shipment.receive_scanned(
+                transfer, [('CBL', 3), (imei[1], 1), ('999', 1)],
+                damaged=[imei[1]], reason="Box opened")
+            transfer = Shipment(transfer.id)
+            self.assertEqual(transfer.state, 'done')
+            self.assertEqual(sorted(
+                    (d.kind, d.lot.imei if d.lot else d.code, d.quantity)
+                    for d in transfer.discrepancies), [
+                    ('damaged', imei[1], 1),
+                    ('short', imei[0], 1),
+                    ('unexpected', '999', 1)])
+            lots = Lot.browse([u.id for u in units[:2]])
+            self.assertEqual(lots[1].current_location, b.defective_location)
+            self.assertEqual(lots[0].state, 'in_transit')
+            case, = transfer.shrinkage_cases
+            self.assertEqual(
+                (case.branch, case.lot, case.state), (a, lots[0], 'open'))
+            self.assertEqual(case.move.to_location, b.storage_location)
+
+            Case.lose([case])
+            lot = Lot(lots[0].id)
+            self.assertEqual(Case(case.id).state, 'lost')
+            self.assertEqual(lot.current_location, a.lost_found_location)
+            self.assertEqual(Case(case.id).move.state, 'cancelled')
+            with Transaction().set_context(locations=[b.id]):
+                self.assertEqual(
+                    pool.get('product.product')(cable.id).quantity, 3)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_transfer_found_and_branch_ends(self):
+        "Only the sender ships, only the receiver receives; found arrives"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Case = pool.get('stock.shrinkage.case')
+        Lot = pool.get('stock.lot')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            phone, units, _, _, _ = self.setup_units(company, [a, a])
+            transfer, = Shipment.create([{
+                        'from_location': a.storage_location.id,
+                        'to_location': b.storage_location.id,
+                        'company': company.id,
+                        'moves': [('create', [{
+                                        'product': phone.id,
+                                        'unit': phone.default_uom.id,
+                                        'quantity': 2,
+                                        'from_location': a.storage_location.id,
+                                        'to_location': b.storage_location.id,
+                                        'company': company.id,
+                                        }])],
+                        }])
+            Shipment.wait([transfer])
+            clerk_a = self.create_clerk(company, [a], 'clerk_a')
+            clerk_b = self.create_clerk(company, [b], 'clerk_b')
+            codes = [(u.imei, 1) for u in units]
+            with Transaction().set_user(clerk_b.id), \
+                    Transaction().set_context(_check_access=True):
+                with self.assertRaisesRegex(BranchAccessError, 'Branch A'):
+                    Shipment.dispatch_scanned(Shipment(transfer.id), codes)
+            with Transaction().set_user(clerk_a.id), \
+                    Transaction().set_context(_check_access=True):
+                Shipment.dispatch_scanned(Shipment(transfer.id), codes)
+                with self.assertRaisesRegex(BranchAccessError, 'Branch B'):
+                    Shipment.receive_scanned(
+                        Shipment(transfer.id), codes[:1], reason="Lost")
+            with Transaction().set_user(clerk_b.id), \
+                    Transaction().set_context(_check_access=True):
+                Shipment.receive_scanned(
+                    Shipment(transfer.id), codes[:1], reason="Not in box")
+                # The case is the sender's to resolve
+                self.assertEqual(Case.search([]), [])
+            case, = Case.search([])
+            self.assertEqual(case.branch, a)
+            # The sender finds it was sent after all: it arrives
+            Case.find([case])
+            self.assertEqual(Case(case.id).state, 'found')
+            self.assertEqual(
+                [Lot(u.id).current_location for u in units],
+                [b.storage_location, b.storage_location])
 
 
 del ModuleTestCase
