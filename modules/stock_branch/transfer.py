@@ -239,7 +239,7 @@ class ShipmentInternal(metaclass=PoolMeta):
             cls.do([shipment])
         Scan.record(cls.__name__ + '.dispatch', [
                 (c, 'matched', l.id if l else None, None)
-                for c, _, l, _ in resolved])
+                for c, _, l, _ in resolved], own_transaction=False)
         return shipment
 
     @classmethod
@@ -382,7 +382,8 @@ class ShipmentInternal(metaclass=PoolMeta):
                 (c, 'matched' if c not in unexpected else 'rejected',
                     l.id if l else None, None)
                 for c, _, l, _ in resolved] + [
-                (c, 'rejected', None, None) for c in unknown])
+                (c, 'rejected', None, None) for c in unknown],
+            own_transaction=False)
         return cls(shipment.id)
 
 

@@ -48,7 +48,7 @@ class Scan(ModelSQL, ModelView):
             raise AccessError(gettext('stock_lot_serial.msg_scan_append_only'))
 
     @classmethod
-    def record(cls, wizard, entries):
+    def record(cls, wizard, entries, own_transaction=True):
         """Store scans before they are used.
 
         On PostgreSQL they are committed in their own transaction, so that
@@ -57,6 +57,9 @@ class Scan(ModelSQL, ModelView):
         transaction cannot see it).  SQLite has one writer at a time, so
         there they share the transaction.  entries is a list of (code,
         result, lot id or None, message).
+        Scans of work done in this transaction pass own_transaction=False:
+        they are kept with it, and its locks on their units would make
+        another transaction wait for ever.
         """
         pool = Pool()
         User = pool.get('res.user')
@@ -84,8 +87,9 @@ class Scan(ModelSQL, ModelView):
             ('res.user', transaction.user),
             ] + [('stock.lot', lot) for _, _, lot, _ in entries]
         # Nobody may create scans but this method: the log is the system's.
-        if backend.name == 'sqlite' or any(
-                id_ in created[model] for model, id_ in references if id_):
+        if (not own_transaction or backend.name == 'sqlite' or any(
+                    id_ in created[model]
+                    for model, id_ in references if id_)):
             with without_check_access():
                 cls.create(values)
             return
