@@ -15,3 +15,7 @@ class AdjustmentApprovalError(UserError):
 
 class AdjustmentLineError(ValidationError):
     pass
+
+
+class DefectError(UserError):
+    pass

@@ -9,4 +9,5 @@ class Move(metaclass=PoolMeta):
 
     @classmethod
     def _get_origin(cls):
-        return super()._get_origin() + ['stock.adjustment.line']
+        return super()._get_origin() + [
+            'stock.adjustment.line', 'stock.lot.defect']

@@ -7,7 +7,8 @@ from trytond.model.modelstorage import RequiredValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_adjustment.exceptions import (
-    AdjustmentApprovalError, AdjustmentError, AdjustmentLineError)
+    AdjustmentApprovalError, AdjustmentError, AdjustmentLineError,
+    DefectError)
 from trytond.modules.stock_branch.exceptions import BranchAccessError
 from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.pool import Pool
@@ -248,6 +249,39 @@ class StockAdjustmentTestCase(CompanyTestMixin, ModuleTestCase):
                             'reason': self.reason('FOUND').id}])
                 self.assertEqual(Adjustment.search([]), [mine])
             self.assertEqual(Adjustment(at_b.id).state, 'draft')
+
+    @with_transaction()
+    def test_mark_defective(self):
+        "A defective unit goes to rework, then to scrap, for good"
+        pool = Pool()
+        Defect = pool.get('stock.lot.defect')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            (a, _), _, unit = self.setup_stock(company)
+            damage = self.reason('DAMAGE')
+            defect, = Defect.mark([unit], 'rework', damage, note="No boot")
+            unit = Lot(unit.id)
+            self.assertEqual(
+                (unit.current_location, unit.state, unit.rework_count),
+                (a.repair_location, 'under_repair', 1))
+            self.assertEqual(
+                (defect.move.origin, defect.move.state, defect.warehouse),
+                (defect, 'done', a))
+            with self.assertRaisesRegex(DefectError, 'Rework'):
+                Defect.mark([unit], 'rework', damage)
+            Defect.mark([unit], 'scrap', damage, note="Board dead")
+            unit = Lot(unit.id)
+            self.assertEqual(
+                (unit.current_location, unit.state, unit.rework_count),
+                (a.scrap_location, 'scrapped', 1))
+            moves = Move.search_count([])
+            with self.assertRaisesRegex(DefectError, 'scrapped'):
+                Defect.mark([unit], 'rework', damage)
+            self.assertEqual(Move.search_count([]), moves)
+            self.assertEqual(
+                [d.action for d in Lot(unit.id).defects], ['scrap', 'rework'])
 
 
 del ModuleTestCase
