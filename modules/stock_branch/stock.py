@@ -109,10 +109,15 @@ class BranchMixin:
         return super().create(vlist)
 
     @classmethod
+    def _branch_source_fields(cls):
+        "The fields whose change recomputes the branches"
+        return set(cls._branch_fields.values())
+
+    @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         if (mode == 'write'
-                and set(field_names) & set(cls._branch_fields.values())):
+                and set(field_names) & cls._branch_source_fields()):
             cls.set_branches(records)
 
     @classmethod
@@ -195,17 +200,15 @@ class Move(BranchMixin, metaclass=PoolMeta):
     def _get_origin(cls):
         return super()._get_origin() + ['stock.shrinkage.case']
 
+    @classmethod
+    def _branch_source_fields(cls):
+        return super()._branch_source_fields() | {'shipment'}
+
     def _branch_source_values(self):
         values = super()._branch_source_values()
         if self.shipment:
             values['shipment'] = str(self.shipment)
         return values
-
-    @classmethod
-    def on_modification(cls, mode, moves, field_names=None):
-        super().on_modification(mode, moves, field_names=field_names)
-        if mode == 'write' and 'shipment' in field_names:
-            cls.set_branches(moves)
 
 
 class WarehouseBranchMixin:

@@ -89,6 +89,26 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                     } for i, b in enumerate(branches)])
         return product, lots, moves, inventories, transfers
 
+    def request_transfer(self, company, source, target, items):
+        "A waiting transfer of items [(product, quantity)] between branches"
+        Shipment = Pool().get('stock.shipment.internal')
+        transfer, = Shipment.create([{
+                    'from_location': source.storage_location.id,
+                    'to_location': target.storage_location.id,
+                    'company': company.id,
+                    'moves': [('create', [{
+                                    'product': product.id,
+                                    'unit': product.default_uom.id,
+                                    'quantity': quantity,
+                                    'from_location': (
+                                        source.storage_location.id),
+                                    'to_location': target.storage_location.id,
+                                    'company': company.id,
+                                    } for product, quantity in items])],
+                    }])
+        Shipment.wait([transfer])
+        return Shipment(transfer.id)
+
     @with_transaction()
     def test_create_branch(self):
         "The wizard creates a warehouse with its standard sub-locations"
@@ -385,21 +405,8 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                         'company': company.id,
                         }])
             Move.do([receipt])
-            transfer, = Shipment.create([{
-                        'from_location': a.storage_location.id,
-                        'to_location': b.storage_location.id,
-                        'company': company.id,
-                        'moves': [('create', [{
-                                        'product': p.id,
-                                        'unit': p.default_uom.id,
-                                        'quantity': q,
-                                        'from_location': a.storage_location.id,
-                                        'to_location': b.storage_location.id,
-                                        'company': company.id,
-                                        } for p, q in [
-                                        (phone, 3), (cable, 4)]])],
-                        }])
-            Shipment.wait([transfer])
+            transfer = self.request_transfer(
+                company, a, b, [(phone, 3), (cable, 4)])
             count = Move.search_count([])
 
             def refused(entries, pattern):
@@ -474,20 +481,7 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             a, b = self.create_branches('A', 'B')
             phone, units, _, _, _ = self.setup_units(company, [a, a])
-            transfer, = Shipment.create([{
-                        'from_location': a.storage_location.id,
-                        'to_location': b.storage_location.id,
-                        'company': company.id,
-                        'moves': [('create', [{
-                                        'product': phone.id,
-                                        'unit': phone.default_uom.id,
-                                        'quantity': 2,
-                                        'from_location': a.storage_location.id,
-                                        'to_location': b.storage_location.id,
-                                        'company': company.id,
-                                        }])],
-                        }])
-            Shipment.wait([transfer])
+            transfer = self.request_transfer(company, a, b, [(phone, 2)])
             clerk_a = self.create_clerk(company, [a], 'clerk_a')
             clerk_b = self.create_clerk(company, [b], 'clerk_b')
             codes = [(u.imei, 1) for u in units]
