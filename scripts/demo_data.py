@@ -168,6 +168,16 @@ def stock_branches(branches, supplier, phones, accessories, today):
         log(f"received stock into {warehouse.name}")
 
 
+def create_count_schedules(schedules, today):
+    Schedule = Model.get('stock.inventory.schedule')
+    for branch, interval_type in schedules:
+        schedule = Schedule(name=f"{branch.name} shelf")
+        schedule.warehouse = branch
+        schedule.interval_type = interval_type
+        schedule.next_date = today + dt.timedelta(days=1)
+        schedule.save()
+
+
 def main(argv=None):
     args = parse_args(argv)
     config = proteus_config.set_trytond(
@@ -218,6 +228,9 @@ def main(argv=None):
     log(f"{len(phones)} phone variants and {len(accessories)} "
         "accessories created")
     stock_branches(branches, suppliers[0], phones, accessories, today)
+    create_count_schedules(
+        [(downtown, 'weeks'), (airport, 'months')], today)
+    log("count schedules created: Downtown weekly, Airport monthly")
 
     User = Model.get('res.user')
     for login, name, role, branch in [

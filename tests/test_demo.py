@@ -51,6 +51,14 @@ def test_branches_and_accounting(admin):
     assert fiscalyear.periods
 
 
+def test_count_schedules(admin):
+    Schedule = Model.get('stock.inventory.schedule')
+    schedules = {s.warehouse.code: (
+            s.interval_type, s.location == s.warehouse.storage_location)
+        for s in Schedule.find([])}
+    assert schedules == {'DT': ('weeks', True), 'AP': ('months', True)}
+
+
 def test_phones_have_valid_unique_imeis_in_stock(admin):
     Product = Model.get('product.product')
     Lot = Model.get('stock.lot')

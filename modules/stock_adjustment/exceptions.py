@@ -19,3 +19,7 @@ class AdjustmentLineError(ValidationError):
 
 class DefectError(UserError):
     pass
+
+
+class CountError(UserError):
+    pass

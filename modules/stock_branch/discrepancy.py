@@ -147,6 +147,15 @@ class ShrinkageCase(Workflow, ModelSQL, ModelView):
         Move.do([c.move for c in cases if c.move])
         cls.write(cases, {'resolved_by': Transaction().user})
 
+    @property
+    def write_off_location(self):
+        "Where stock lost on this case goes"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        ModelData = pool.get('ir.model.data')
+        return self.branch.lost_found_location or Location(
+            ModelData.get_id('stock', 'location_lost_found'))
+
     @classmethod
     @ModelView.button
     @Workflow.transition('lost')
@@ -154,22 +163,17 @@ class ShrinkageCase(Workflow, ModelSQL, ModelView):
         "The missing stock is lost: it leaves transit as shrinkage"
         pool = Pool()
         Move = pool.get('stock.move')
-        Location = pool.get('stock.location')
-        ModelData = pool.get('ir.model.data')
         cls._check_branches(cases)
-        default_lost_found = Location(ModelData.get_id(
-                'stock', 'location_lost_found'))
         moves = []
         for case in cases:
             move = case.move
-            lost_found = (
-                case.branch.lost_found_location or default_lost_found)
             Move.cancel([move])
             moves.append(Move(
                     product=move.product, unit=move.unit,
                     quantity=move.quantity, lot=move.lot,
                     from_location=move.from_location,
-                    to_location=lost_found, company=move.company,
+                    to_location=case.write_off_location,
+                    company=move.company,
                     origin=case, planned_date=move.planned_date))
         Move.save(moves)
         Move.do(moves)

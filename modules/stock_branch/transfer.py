@@ -105,24 +105,9 @@ class ShipmentInternal(metaclass=PoolMeta):
         super().do(shipments)
 
     def _resolve_scans(self, entries):
-        """Return ([(code, quantity, lot, product)], unknown codes)
-
-        A code is a unit's identifier, a batch number or a product code."""
         pool = Pool()
         Lot = pool.get('stock.lot')
-        Product = pool.get('product.product')
-        resolved, unknown = [], []
-        for code, quantity in entries:
-            lot = Lot.find_by_code(code)
-            product = lot.product if lot else None
-            if not lot:
-                products = Product.search([('code', '=', code)], limit=2)
-                product = products[0] if len(products) == 1 else None
-            if not product:
-                unknown.append(normalize(code) or code)
-                continue
-            resolved.append((normalize(code), quantity, lot, product))
-        return resolved, unknown
+        return Lot.resolve_scans(entries)
 
     @classmethod
     def dispatch_scanned(cls, shipment, entries):

@@ -318,6 +318,27 @@ class Lot(metaclass=PoolMeta):
         if len(lots) == 1:
             return lots[0]
 
+    @classmethod
+    def resolve_scans(cls, entries):
+        """Return ([(code, quantity, lot, product)], unknown codes)
+
+        entries is [(code, quantity)]; a code is a unit's identifier, a
+        batch number or a product code."""
+        pool = Pool()
+        Product = pool.get('product.product')
+        resolved, unknown = [], []
+        for code, quantity in entries:
+            lot = cls.find_by_code(code)
+            product = lot.product if lot else None
+            if not lot:
+                products = Product.search([('code', '=', code)], limit=2)
+                product = products[0] if len(products) == 1 else None
+            if not product:
+                unknown.append(normalize(code) or code)
+                continue
+            resolved.append((normalize(code), quantity, lot, product))
+        return resolved, unknown
+
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
