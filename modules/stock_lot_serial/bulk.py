@@ -59,18 +59,27 @@ def bulk_create(Model, vlist, preprocess=True, history=True, compute=True):
         transaction.connection, Model._table, count=len(rows))
     if ids is not None and len(rows) == 1:
         ids = [ids]
-    if ids is not None:
-        for row, id_ in zip(rows, ids):
-            row.append(id_)
-        size = backend.MAX_QUERY_PARAMS // (len(sql_columns) + 1)
-        for sub_rows in grouped_slice(rows, size):
-            cursor.execute(*table.insert(
-                    sql_columns + [table.id], list(sub_rows)))
-    else:
-        ids = []
-        for row in rows:
-            cursor.execute(*table.insert(sql_columns, [row]))
-            ids.append(database.lastid(cursor))
+    try:
+        if ids is not None:
+            for row, id_ in zip(rows, ids):
+                row.append(id_)
+            size = backend.MAX_QUERY_PARAMS // (len(sql_columns) + 1)
+            for sub_rows in grouped_slice(rows, size):
+                cursor.execute(*table.insert(
+                        sql_columns + [table.id], list(sub_rows)))
+        else:
+            ids = []
+            for row in rows:
+                cursor.execute(*table.insert(sql_columns, [row]))
+                ids.append(database.lastid(cursor))
+    except backend.DatabaseIntegrityError as exception:
+        # The message of the constraint, as ModelSQL.create gives it (a
+        # concurrent insert of the same code is only seen here); the
+        # failed transaction can no longer read the messages.
+        with transaction.new_transaction():
+            Model._ModelSQL__raise_integrity_error(
+                exception, vlist[0], transaction=transaction)
+        raise
 
     transaction.create_records[Model.__name__].extend(ids)
     if history:

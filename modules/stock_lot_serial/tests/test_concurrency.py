@@ -20,6 +20,7 @@ from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, TransactionError
 
 IMEI = '490154203237518'
+IMEI_NOW = '352090160000001'
 RETRIES = 40
 
 
@@ -85,7 +86,9 @@ class StockLotSerialConcurrencyTestCase(unittest.TestCase):
             cls.unit = unit.id
             cls.currency = company.currency.id
             cls.locations = {l.code: l.id for l in Location.search([
-                        ('code', 'in', ['SUP', 'STO', 'CUS'])])}
+                        ('code', 'in', ['SUP', 'STO', 'CUS', 'WH'])])}
+            Party = pool.get('party.party')
+            cls.supplier = Party.create([{'name': "Supplier"}])[0].id
 
     @classmethod
     def tearDownClass(cls):
@@ -158,6 +161,45 @@ class StockLotSerialConcurrencyTestCase(unittest.TestCase):
                         ('lot', '=', lot.id),
                         ('to_location', '=', self.locations['CUS']),
                         ('state', '=', 'done')], count=True), 1)
+
+    def receive_now(self, worker):
+        "Receive Now: the set-based receipt of a supplier shipment"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Shipment = pool.get('stock.shipment.in')
+        Location = pool.get('stock.location')
+        warehouse = Location(self.locations['WH'])
+        shipment, = Shipment.create([{
+                    'supplier': self.supplier,
+                    'warehouse': warehouse.id,
+                    'warehouse_input': warehouse.input_location.id,
+                    'warehouse_storage': warehouse.storage_location.id,
+                    }])
+        shipment.receive_units_at_once(
+            Product(self.product), [(1, IMEI_NOW, {'imei': IMEI_NOW})],
+            Decimal('1'))
+        return shipment.id
+
+    def test_concurrent_receive_now(self):
+        "5 Receive Now of one IMEI at once give 1 unit and 4 clear refusals"
+        results = race(5, self.context, self.receive_now)
+        statuses = [s for s, _ in results]
+        self.assertEqual(statuses.count('done'), 1, results)
+        self.assertEqual(statuses.count('refused'), 4, results)
+        for status, error in results:
+            if status == 'refused':
+                self.assertTrue(
+                    IMEI_NOW in error.message
+                    or 'already identifies another unit' in error.message,
+                    error.message)
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Lot = pool.get('stock.lot')
+            Shipment = pool.get('stock.shipment.in')
+            lot, = Lot.search([('imei', '=', IMEI_NOW)])
+            self.assertEqual(lot.current_location.id, self.locations['STO'])
+            shipment, = Shipment.search([('moves.lot', '=', lot.id)])
+            self.assertEqual(shipment.state, 'done')
 
     def test_rejected_scans_survive_rollback(self):
         "A refused receipt leaves nothing but its scans in the log"
