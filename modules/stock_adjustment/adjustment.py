@@ -42,7 +42,37 @@ def refuse_same_approver(func):
     return wrapper
 
 
-class Adjustment(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
+class BranchLocationMixin:
+    "A document of a storage location of a branch, the user's by default"
+    __slots__ = ()
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_warehouse(cls):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        return Location.get_default_warehouse()
+
+    @fields.depends('warehouse')
+    def on_change_warehouse(self):
+        if self.warehouse and self.warehouse.storage_location:
+            self.location = self.warehouse.storage_location
+
+    @classmethod
+    def default_location(cls):
+        pool = Pool()
+        Location = pool.get('stock.location')
+        warehouse = cls.default_warehouse()
+        if warehouse:
+            storage = Location(warehouse).storage_location
+            return storage.id if storage else None
+
+
+class Adjustment(BranchLocationMixin, WarehouseBranchMixin, Workflow,
+        ModelSQL, ModelView):
     "A correction of stock, each line with its reason"
     __name__ = 'stock.adjustment'
     _rec_name = 'number'
@@ -123,30 +153,6 @@ class Adjustment(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_warehouse(cls):
-        pool = Pool()
-        Location = pool.get('stock.location')
-        return Location.get_default_warehouse()
-
-    @fields.depends('warehouse')
-    def on_change_warehouse(self):
-        if self.warehouse and self.warehouse.storage_location:
-            self.location = self.warehouse.storage_location
-
-    @classmethod
-    def default_location(cls):
-        pool = Pool()
-        Location = pool.get('stock.location')
-        warehouse = cls.default_warehouse()
-        if warehouse:
-            storage = Location(warehouse).storage_location
-            return storage.id if storage else None
 
     @classmethod
     def default_date(cls):

@@ -8,11 +8,13 @@ from trytond.model import (
 from trytond.modules.stock_branch.stock import WarehouseBranchMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+
+from .adjustment import BranchLocationMixin
 
 
 class InventorySchedule(
-        WarehouseBranchMixin, DeactivableMixin, ModelSQL, ModelView):
+        BranchLocationMixin, WarehouseBranchMixin, DeactivableMixin,
+        ModelSQL, ModelView):
     "Counts of a branch's location, made by cron at a frequency"
     __name__ = 'stock.inventory.schedule'
 
@@ -56,21 +58,6 @@ class InventorySchedule(
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.next_date, Index.Range())))
         cls._order.insert(0, ('next_date', 'ASC'))
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_warehouse(cls):
-        pool = Pool()
-        Location = pool.get('stock.location')
-        return Location.get_default_warehouse()
-
-    @fields.depends('warehouse')
-    def on_change_warehouse(self):
-        if self.warehouse and self.warehouse.storage_location:
-            self.location = self.warehouse.storage_location
 
     @classmethod
     def default_blind(cls):
