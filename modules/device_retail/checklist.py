@@ -55,7 +55,7 @@ class Checklist(Wizard):
         "The names of the checks, in the order they must be done"
         return [
             'company', 'fiscalyear', 'stock_journal', 'branch',
-            'sale_point', 'staff']
+            'sale_point', 'staff', 'staff_branches']
 
     @staticmethod
     def _company():
@@ -111,3 +111,14 @@ class Checklist(Wizard):
             if not UserRole.search([('role', '=', role_id)], limit=1):
                 return False
         return True
+
+    def check_staff_branches(self):
+        "Every member of staff of a branch works in at least one branch"
+        pool = Pool()
+        UserRole = pool.get('res.user.role')
+        ModelData = pool.get('ir.model.data')
+        roles = [ModelData.get_id('device_retail', 'role_%s' % role)
+            for role in [
+                'cashier', 'technician', 'stock_clerk', 'branch_manager']]
+        users = {r.user for r in UserRole.search([('role', 'in', roles)])}
+        return all(u.branches for u in users if u.active)

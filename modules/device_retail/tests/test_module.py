@@ -72,5 +72,29 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertFalse(fiscalyear_line['ok'])
         self.assertIn('Continental', fiscalyear_line['advice'])
 
+    @with_transaction()
+    def test_checklist_staff_branches(self):
+        "Staff of a branch without any branch is reported"
+        pool = Pool()
+        Checklist = pool.get('device_retail.checklist', type='wizard')
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            branch = CreateBranch.create_branch(name="Downtown", code='DT')
+            cashier, = User.create([{
+                        'name': "Casey", 'login': 'casey',
+                        'roles': [('create', [{
+                                        'role': ModelData.get_id(
+                                            'device_retail', 'role_cashier'),
+                                        }])],
+                        }])
+            session_id, _, _ = Checklist.create()
+            check = Checklist(session_id).check_staff_branches
+            self.assertFalse(check())
+            User.write([cashier], {'branches': [('add', [branch.id])]})
+            self.assertTrue(check())
+
 
 del ModuleTestCase
