@@ -1,7 +1,7 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-from sql import Literal
+from sql import Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
@@ -46,19 +46,18 @@ class InventoryAccuracy(ModelSQL, ModelView):
         return inventory.select(
             inventory.branch.as_('id'),
             inventory.company, inventory.branch,
-            Count(Literal('*')).as_('counts'),
+            Count(inventory.id).as_('counts'),
             expected.as_('expected'),
             Sum(inventory.counted_total).as_('counted'),
             matched.as_('matched'),
-            Case((expected > 0, matched / expected),
-                else_=Literal(None)).as_('accuracy'),
-            where=where & (inventory.branch != None),  # noqa: E711
+            Case((expected > 0, matched / expected)).as_('accuracy'),
+            where=where & (inventory.branch != Null),
             group_by=[inventory.company, inventory.branch])
 
 
-class InventoryAccuracyContext(ModelView):
-    "Stock accuracy context"
-    __name__ = 'stock.inventory.accuracy.context'
+class ReportContext(ModelView):
+    "Stock adjustment report context"
+    __name__ = 'stock.adjustment.report.context'
 
     company = fields.Many2One('company.company', "Company", required=True)
     from_date = fields.Date("From Date")

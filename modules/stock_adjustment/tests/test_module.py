@@ -648,5 +648,52 @@ class StockAdjustmentTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 Lot(unit.id).current_location, a.scrap_location)
 
+    @with_transaction()
+    def test_write_off_report(self):
+        "Write-offs and finds of every document with a reason, signed"
+        pool = Pool()
+        Adjustment = pool.get('stock.adjustment')
+        Defect = pool.get('stock.lot.defect')
+        Inventory = pool.get('stock.inventory')
+        WriteOff = pool.get('stock.adjustment.write_off')
+        company = create_company()
+        with set_company(company):
+            (a, _), cable, unit = self.setup_stock(company)
+            adjustment = self.adjust(company, a, [
+                    {'product': cable.id, 'quantity': -3,
+                        'reason': self.reason('DAMAGE').id},
+                    {'product': cable.id, 'quantity': 2,
+                        'reason': self.reason('FOUND').id},
+                    {'product': cable.id, 'quantity': -1,
+                        'reason': self.reason('EXPIRY').id},
+                    ])
+            Adjustment.confirm([adjustment])
+            Defect.mark([unit], 'scrap', self.reason('DAMAGE'))
+            count = self.count(company, a, empty_quantity='keep')
+            Inventory.start_count([count])
+            line, = Inventory(count.id).lines
+            line.quantity = 7
+            line.reason = self.reason('THEFT')
+            line.save()
+            Inventory.close_count([count])
+            Inventory.approve([count])
+            Inventory.confirm([Inventory(count.id)])
+
+            write_offs = WriteOff.search([])
+            self.assertEqual(len(write_offs), 5)
+            self.assertEqual(
+                {(w.reason.code, w.lot or w.product, w.quantity,
+                    w.value, w.branch) for w in write_offs}, {
+                    ('DAMAGE', cable, -3, Decimal('-9.00'), a),
+                    ('FOUND', cable, 2, Decimal('6.00'), a),
+                    ('EXPIRY', cable, -1, Decimal('-3.00'), a),
+                    ('DAMAGE', unit, -1, Decimal('-400.00'), a),
+                    ('THEFT', cable, -1, Decimal('-3.00'), a)})
+            waste, = WriteOff.search([('reason.code', '=', 'EXPIRY')])
+            self.assertEqual(waste.origin, adjustment.lines[2])
+            with Transaction().set_context(
+                    from_date=adjustment.date + dt.timedelta(days=1)):
+                self.assertEqual(WriteOff.search([]), [])
+
 
 del ModuleTestCase
