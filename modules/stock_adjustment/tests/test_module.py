@@ -695,5 +695,34 @@ class StockAdjustmentTestCase(CompanyTestMixin, ModuleTestCase):
                     from_date=adjustment.date + dt.timedelta(days=1)):
                 self.assertEqual(WriteOff.search([]), [])
 
+    @with_transaction()
+    def test_confirm_draft_count(self):
+        "A count that is not blind confirms from draft as in core"
+        pool = Pool()
+        Inventory = pool.get('stock.inventory')
+        company = create_company()
+        with set_company(company):
+            (a, _), cable, unit = self.setup_stock(company)
+            count = self.count(company, a)
+            Inventory.complete_lines([count])
+            count = Inventory(count.id)
+            self.assertEqual(
+                {(l.lot or l.product, l.expected_quantity)
+                    for l in count.lines}, {(cable, 10), (unit, 1)})
+            for line in count.lines:
+                line.quantity = line.expected_quantity
+                line.save()
+            Inventory.confirm([count])
+            count = Inventory(count.id)
+            self.assertEqual(
+                (count.state, count.accuracy, count.approved_by),
+                ('done', 1.0, None))
+            self.assertEqual({l.result for l in count.lines}, {'match'})
+
+            blind = self.count(company, a, blind=True)
+            with self.assertRaisesRegex(CountError, 'is blind'):
+                Inventory.confirm([blind])
+            self.assertEqual(Inventory(blind.id).state, 'draft')
+
 
 del ModuleTestCase
