@@ -132,6 +132,31 @@ class StockCountConcurrencyTestCase(unittest.TestCase):
         Inventory.approve([inventory])
         Inventory.confirm([Inventory(inventory.id)])
 
+    def test_counters_scan_at_once(self):
+        "Two counters scanning the same unit at once make one line"
+        _, inventory, _ = in_transaction(self.context, self.start_count)
+        lot = self.lots[0]
+        barrier = threading.Barrier(2)
+        results = [None, None]
+
+        def scan(index):
+            barrier.wait()
+            results[index] = in_transaction(
+                self.context, self.scan_unit, inventory, lot)
+
+        threads = [threading.Thread(target=scan, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        self.assertEqual([s for s, _, _ in results], ['done', 'done'])
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            Inventory = Pool().get('stock.inventory')
+            self.assertEqual(
+                [(l.lot.id, l.quantity) for l in Inventory(inventory).lines],
+                [(lot, 1)])
+            Inventory.cancel([Inventory(inventory)])
+
     def test_count_while_selling(self):
         "Sales during the count are kept; only the real shortage is posted"
 
