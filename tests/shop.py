@@ -3,9 +3,11 @@
 # license terms.
 """Helpers shared by the cross-module tests and their fixtures."""
 import os
+import sqlite3
 import socket
 import subprocess
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,3 +60,26 @@ class Server:
     def xmlrpc_url(self, login='admin', password=PASSWORD):
         return (f'http://{login}:{password}@127.0.0.1:{self.port}/'
             f'{self.database}/rpc/')
+
+
+def execute(shop, query, params=()):
+    "Change the database behind Tryton's back"
+    if demo.is_postgresql(demo.database_uri()):
+        connection = demo.pg_connect(demo.database_uri(), shop.database)
+        with connection:
+            connection.execute(query.replace('?', '%s'), params)
+    else:
+        path = shop.var / 'db' / f'{shop.database}.sqlite'
+        with closing(sqlite3.connect(path)) as connection:
+            connection.execute(query, params)
+            connection.commit()
+
+
+def check_script(shop, script, *args):
+    "Run scripts/<script> (a check script) on the shop's database"
+    configs = [str(ROOT / 'config' / 'trytond.conf'),
+        str(shop.var / 'trytond-local.conf')]
+    return subprocess.run(
+        [sys.executable, str(ROOT / 'scripts' / script),
+            '-c', *configs, '-d', shop.database, *args],
+        capture_output=True, text=True, timeout=600)

@@ -2,20 +2,11 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 """scripts/availability_check.py on the demo shop: agrees, drifts, rebuilt."""
-import subprocess
-import sys
-
-from shop import ROOT
-from test_ledger_check import execute
+from shop import check_script, execute
 
 
 def availability_check(shop, *args):
-    configs = [str(ROOT / 'config' / 'trytond.conf'),
-        str(shop.var / 'trytond-local.conf')]
-    return subprocess.run(
-        [sys.executable, str(ROOT / 'scripts' / 'availability_check.py'),
-            '-c', *configs, '-d', shop.database, *args],
-        capture_output=True, text=True, timeout=600)
+    return check_script(shop, 'availability_check.py', *args)
 
 
 def test_availability_check_finds_and_rebuilds_a_drift(demo_shop):

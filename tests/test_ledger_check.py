@@ -2,34 +2,11 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 """scripts/ledger_check.py on the demo shop: intact, then tampered."""
-import sqlite3
-import subprocess
-import sys
-from contextlib import closing
-
-from shop import ROOT, demo
+from shop import check_script, execute
 
 
 def ledger_check(shop, *args):
-    configs = [str(ROOT / 'config' / 'trytond.conf'),
-        str(shop.var / 'trytond-local.conf')]
-    return subprocess.run(
-        [sys.executable, str(ROOT / 'scripts' / 'ledger_check.py'),
-            '-c', *configs, '-d', shop.database, *args],
-        capture_output=True, text=True, timeout=600)
-
-
-def execute(shop, query, params=()):
-    "Change the database behind Tryton's back"
-    if demo.is_postgresql(demo.database_uri()):
-        connection = demo.pg_connect(demo.database_uri(), shop.database)
-        with connection:
-            connection.execute(query.replace('?', '%s'), params)
-    else:
-        path = shop.var / 'db' / f'{shop.database}.sqlite'
-        with closing(sqlite3.connect(path)) as connection:
-            connection.execute(query, params)
-            connection.commit()
+    return check_script(shop, 'ledger_check.py', *args)
 
 
 def test_ledger_check_finds_a_tampered_move(demo_shop):

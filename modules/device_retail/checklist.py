@@ -54,7 +54,8 @@ class Checklist(Wizard):
     def checks(cls):
         "The names of the checks, in the order they must be done"
         return [
-            'company', 'fiscalyear', 'stock_journal', 'branch',
+            'company', 'fiscalyear', 'stock_journal', 'stock_accounts',
+            'branch',
             'sale_point', 'staff', 'staff_branches']
 
     @staticmethod
@@ -79,14 +80,24 @@ class Checklist(Wizard):
                     ('account_stock_method', '=', 'continental'),
                     ], limit=1))
 
-    def check_stock_journal(self):
+    def _accounting_set(self, *names):
+        "Whether the accounting configuration sets names for the company"
         pool = Pool()
         Configuration = pool.get('account.configuration')
         company = self._company()
         if not company:
             return False
         config = Configuration(1)
-        return bool(config.get_multivalue('stock_journal', company=company))
+        return all(config.get_multivalue(name, company=company)
+            for name in names)
+
+    def check_stock_journal(self):
+        return self._accounting_set('stock_journal')
+
+    def check_stock_accounts(self):
+        return self._accounting_set(
+            'stock_shrinkage_account', 'stock_gain_account',
+            'stock_revaluation_account')
 
     def check_branch(self):
         Location = Pool().get('stock.location')

@@ -603,7 +603,7 @@ class Move(metaclass=PoolMeta):
                 from_type = move.from_location.type
                 to_type = move.to_location.type
                 direction = None
-                if method == 'average':
+                if method in cls._set_based_averaged_methods():
                     if (from_type in {'supplier', 'production'}
                             and to_type == 'storage'):
                         direction = 1
@@ -618,7 +618,8 @@ class Move(metaclass=PoolMeta):
                     qty = Decimal(str(Uom.compute_qty(move.unit,
                                 direction * move.quantity,
                                 product.default_uom)))
-                    unit_price = (unit_prices[move.id]
+                    unit_price = cls._set_based_unit_cost(move, method,
+                        unit_prices[move.id]
                         if from_type in {'supplier', 'production'}
                         or to_type == 'supplier' else cost_price)
                     if quantity + qty > 0 and quantity >= 0:
@@ -632,10 +633,27 @@ class Move(metaclass=PoolMeta):
                     quantity += qty
                     changed = True
                 if move.cost_price_required and move.cost_price is None:
-                    costs[move.id] = cost_price
+                    costs[move.id] = cls._set_based_move_cost(
+                        move, method, cost_price, unit_prices[move.id])
             if changed:
                 product_costs[(product, company)] = cost_price
         return costs, product_costs
+
+    @classmethod
+    def _set_based_averaged_methods(cls):
+        "The cost methods whose product cost is a running average"
+        return {'average'}
+
+    @classmethod
+    def _set_based_unit_cost(cls, move, method, unit_price):
+        "The cost of one unit of move in the product's running average"
+        return unit_price
+
+    @classmethod
+    def _set_based_move_cost(cls, move, method, product_cost, unit_price):
+        """The cost price of move, given the product's cost after it and
+        the move's unit price in the company currency"""
+        return product_cost
 
     @classmethod
     def _serial_owner(cls, move):

@@ -6,69 +6,18 @@
 Scenarios, the demo loader (scripts/demo_data.py) and integrators' scripts
 share them, so a shop is configured the same way everywhere.
 """
-import datetime as dt
-from decimal import Decimal
 
 from stdnum import luhn
 
 from proteus import Model, Wizard
 from proteus.config import get_config
-from trytond.modules.account.tests.tools import (
-    create_fiscalyear, create_tax, get_accounts)
-from trytond.modules.account_invoice.tests.tools import (
-    set_fiscalyear_invoice_sequences)
-from trytond.modules.account_stock_continental.tests.tools import (
-    add_stock_accounts)
 from trytond.modules.company.tests.tools import get_company
+from trytond.modules.stock_valuation.tests.tools import (  # noqa: F401
+    setup_accounting)
 
 STAFF_ROLES = [
     'cashier', 'technician', 'stock_clerk', 'branch_manager', 'accountant',
     'auditor']
-
-
-def setup_accounting(company=None, today=None, config=None):
-    """Open a continental fiscal year and make the product accounting.
-
-    The chart of accounts must exist.  Return a dict with the fiscal year,
-    the accounts by kind, the sales tax and an account category for goods
-    whose stock moves post to the general ledger.
-    """
-    ProductCategory = Model.get('product.category', config=config)
-    if company is None:
-        company = get_company(config=config)
-    if today is None:
-        today = dt.date.today()
-
-    fiscalyear = set_fiscalyear_invoice_sequences(
-        create_fiscalyear(company, today=today, config=config),
-        config=config)
-    fiscalyear.account_stock_method = 'continental'
-    fiscalyear.click('create_period')
-
-    accounts = add_stock_accounts(
-        get_accounts(company, config=config), company, config=config)
-    stock_expense = accounts['stock_expense']
-    accounts['stock_out'], = stock_expense.duplicate(
-        default={'name': "Cost of Goods Sold", 'code': '5.1.6'})
-
-    tax = create_tax(Decimal('.20'), company, config=config)
-    tax.save()
-
-    category = ProductCategory(name="Goods")
-    category.accounting = True
-    category.account_expense = accounts['expense']
-    category.account_revenue = accounts['revenue']
-    category.account_stock = accounts['stock']
-    category.account_stock_in = stock_expense
-    category.account_stock_out = accounts['stock_out']
-    category.customer_taxes.append(tax)
-    category.save()
-    return {
-        'fiscalyear': fiscalyear,
-        'accounts': accounts,
-        'tax': tax,
-        'account_category': category,
-        }
 
 
 def create_branch(name, code, config=None):
