@@ -87,3 +87,122 @@ def pytest_pycollect_makemodule(module_path, parent):
     except ValueError:
         return None
     return TrytonModule.from_parent(parent, path=module_path)
+
+
+# Module installs dominate the run time (stock alone takes half a minute on
+# SQLite, more on PostgreSQL), and trytond caches each module set from
+# scratch.  The run's cache therefore starts a set from the largest set it
+# already holds that the new one includes, and activates only the rest, as
+# an administrator activates a module on a live database; a scenario's
+# setup (company, chart) starts from the bare set's cache.  Tests run from
+# the smallest module set to the largest so that each set finds its base.
+
+_cached_sets = {}
+_cached_setups = set()
+
+
+def _closure(modules):
+    from trytond.modules import get_module_info
+    closure, todo = {'ir', 'res'}, list(modules)
+    while todo:
+        module = todo.pop()
+        if module not in closure:
+            closure.add(module)
+            todo.extend(get_module_info(module).get('depends', []))
+    return frozenset(closure)
+
+
+def _suite_modules():
+    return {p.name for p in MODULES.iterdir() if (p / 'tryton.cfg').exists()}
+
+
+def _activate_module(modules, lang='en'):
+    from trytond.tests import test_tryton
+    if isinstance(modules, str):
+        modules = [modules]
+    name = '-'.join(modules)
+    target = _closure(modules)
+    if (lang == 'en' and name not in _cached_sets
+            and not test_tryton.db_exist(test_tryton.DB_NAME)):
+        bases = [b for b, s in _cached_sets.items() if s < target]
+        base = max(bases, key=lambda b: len(_cached_sets[b]), default=None)
+        # Tryton's own modules first, cached apart: suite modules that
+        # share them start from there.
+        core = sorted(target - _suite_modules() - {'ir', 'res'})
+        if (core and len(core) + 2 < len(target)
+                and (base is None or not target - _cached_sets[base]
+                    <= _suite_modules())):
+            _activate_module(core)
+        elif base:
+            test_tryton.restore_db_cache(base)
+    _original_activate_module(modules, lang=lang)
+    if lang == 'en':
+        _cached_sets.setdefault(name, target)
+
+
+def _activate_modules(modules, *setup):
+    from trytond.tests import test_tryton, tools
+    if isinstance(modules, str):
+        modules = [modules]
+    modules = sorted(modules)
+    name = '-'.join(modules)
+    if setup:
+        name += '--' + '|'.join(tools._func_name(f) for f in setup)
+    if name in _cached_sets or name in _cached_setups:
+        return _original_activate_modules(modules, *setup)
+    test_tryton.drop_db()
+    _activate_module(modules)
+    config = tools._get_config()
+    for func in setup:
+        func(config=config)
+    if setup:
+        test_tryton.backup_db_cache(name)
+        _cached_setups.add(name)
+    return config
+
+
+def _db_cache_file(path, name):
+    "Template databases of this run, named after its database"
+    import hashlib
+
+    from trytond.tests import test_tryton
+    digest = hashlib.shake_128(name.encode('utf8')).hexdigest(8)
+    return f'{test_tryton.DB_CACHE}/{test_tryton.DB_NAME}-{digest}'
+
+
+def _patch_activation():
+    global _original_activate_module, _original_activate_modules
+    from trytond.tests import test_tryton, tools
+    # On PostgreSQL, a cache of template databases restores in a second
+    # where pg_restore takes several; scripts/test drops them after the run.
+    if (test_tryton.DB_CACHE or '').startswith('postgresql://'):
+        test_tryton._db_cache_file = _db_cache_file
+    _original_activate_module = test_tryton.activate_module
+    _original_activate_modules = tools.activate_modules
+    test_tryton.activate_module = _activate_module
+    tools.activate_modules = _activate_modules
+
+
+def pytest_configure(config):
+    _patch_activation()
+
+
+def _item_module(item):
+    try:
+        relative = item.path.resolve().relative_to(MODULES)
+    except ValueError:
+        return None
+    return relative.parts[0]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    sizes = {}
+
+    def size(item):
+        module = _item_module(item)
+        if module is None:
+            return float('inf')
+        if module not in sizes:
+            sizes[module] = len(_closure([module]))
+        return sizes[module]
+    items.sort(key=size)

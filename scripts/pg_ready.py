@@ -38,10 +38,16 @@ def connect():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--drop', metavar='NAME', action='append',
-        default=[], help="drop this database if it exists")
+        default=[], help="drop this database if it exists, and the "
+        "template databases of its test cache (NAME-*)")
     args = parser.parse_args()
     with connect() as connection:
         for name in args.drop:
+            templates = connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                (name.replace('_', r'\_') + '-%',)).fetchall()
+            for template, in templates:
+                connection.execute(f'DROP DATABASE IF EXISTS "{template}"')
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
     return 0
 

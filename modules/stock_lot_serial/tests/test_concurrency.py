@@ -41,14 +41,14 @@ def in_transaction(context, func, *args):
     return 'gave up', None
 
 
-def race(count, context, func):
-    "Start count workers at the same instant; return their results"
+def start_together(count, func):
+    "Run func(index) in count threads started at the same instant"
     barrier = threading.Barrier(count)
     results = [None] * count
 
     def work(index):
         barrier.wait()
-        results[index] = in_transaction(context, func, index)
+        results[index] = func(index)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
     for thread in threads:
@@ -56,6 +56,12 @@ def race(count, context, func):
     for thread in threads:
         thread.join(timeout=300)
     return results
+
+
+def race(count, context, func):
+    "Start count workers at the same instant; return their results"
+    return start_together(
+        count, lambda index: in_transaction(context, func, index))
 
 
 @unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")

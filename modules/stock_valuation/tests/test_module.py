@@ -118,6 +118,13 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
         move.save()
         return move
 
+    def units(self, product, count):
+        "New units of product with consecutive valid IMEIs"
+        Lot = Pool().get('stock.lot')
+        return Lot.create([
+                {'product': product.id, 'imei': imei}
+                for imei in serial_tools.imeis('35209011', count)])
+
     def journal(self, moves):
         "The posted lines of moves: sorted (account code, debit, credit)"
         pool = Pool()
@@ -153,14 +160,11 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
     def test_sale_posts_unit_cost(self):
         "A sold unit's own cost goes to the cost of goods sold"
         pool = Pool()
-        Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         company = create_company()
         with set_company(company):
             phone, loc = self.setup_shop()
-            cheap, dear = Lot.create([
-                    {'product': phone.id, 'imei': i}
-                    for i in serial_tools.imeis('35209011', 2)])
+            cheap, dear = self.units(phone, 2)
             Move.do([
                     self.move(phone, loc['sup'], loc['sto'], cheap,
                         price='300'),
@@ -183,16 +187,13 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
     def test_unit_without_cost_refused(self):
         "A unit without a cost is not moved in, and nothing is posted"
         pool = Pool()
-        Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
         company = create_company()
         with set_company(company):
             phone, loc = self.setup_shop()
             lost_found, = Location.search([('type', '=', 'lost_found')])
-            stray, = Lot.create([{
-                        'product': phone.id,
-                        'imei': serial_tools.imeis('35209011', 1)[0]}])
+            stray, = self.units(phone, 1)
             move = self.move(phone, lost_found, loc['sto'], stray)
 
             with self.assertRaisesRegex(ValuationError, 'has no cost'):
@@ -202,7 +203,6 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
     def test_custody_not_posted(self):
         "Customers' devices in custody post nothing and are not valued"
         pool = Pool()
-        Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
         company = create_company()
@@ -211,9 +211,7 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
             custody, = Location.create([{
                         'name': "Custody", 'type': 'storage',
                         'parent': loc['wh'].id, 'ownership': 'customer'}])
-            own, theirs = Lot.create([
-                    {'product': phone.id, 'imei': i}
-                    for i in serial_tools.imeis('35209011', 2)])
+            own, theirs = self.units(phone, 2)
             receipt = self.move(phone, loc['sup'], loc['sto'], own)
             intake = self.move(phone, loc['cus'], custody, theirs, price='0')
             Move.do([receipt, intake])
@@ -228,7 +226,6 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
     def test_cost_correction_posts_revaluation(self):
         "A stock administrator's cost correction posts the revaluation"
         pool = Pool()
-        Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
@@ -237,9 +234,7 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             phone, loc = self.setup_shop()
-            in_stock, sold = Lot.create([
-                    {'product': phone.id, 'imei': i}
-                    for i in serial_tools.imeis('35209011', 2)])
+            in_stock, sold = self.units(phone, 2)
             Move.do([
                     self.move(phone, loc['sup'], loc['sto'], lot)
                     for lot in [in_stock, sold]])
@@ -286,15 +281,12 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
         Return (phone, cable, kept phone, locations, day of the moves)"""
         pool = Pool()
         Date = pool.get('ir.date')
-        Lot = pool.get('stock.lot')
         Move = pool.get('stock.move')
         last_year = Date.today().year - 1
         day = datetime.date(last_year, 6, 10)
         phone, loc = self.setup_shop(today=datetime.date(last_year, 6, 1))
         cable = self.product('none', 'average')
-        kept, sold = Lot.create([
-                {'product': phone.id, 'imei': i}
-                for i in serial_tools.imeis('35209011', 2)])
+        kept, sold = self.units(phone, 2)
         Move.do([
                 self.move(phone, loc['sup'], loc['sto'], kept,
                     price='300', date=day),
@@ -473,6 +465,64 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
                 posted(Shipment(fast.id)), posted(Shipment(orm.id)))
             self.assertEqual(orm_cost, Decimal('118.75'))
             self.assertEqual(Product(phone.id).cost_price, orm_cost)
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_margin_per_unit_and_batch(self):
+        "Margins per unit, batch and product are at each one's own cost"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        LotMargin = pool.get('stock.reporting.margin.lot')
+        ProductMargin = pool.get('stock.reporting.margin.product')
+        company = create_company()
+        with set_company(company):
+            phone, loc = self.setup_shop()
+            cable = self.product('batch', 'fifo')
+            cheap, dear = self.units(phone, 2)
+            batch, = Lot.create([{'product': cable.id, 'number': 'B1'}])
+            Move.do([
+                    self.move(phone, loc['sup'], loc['sto'], cheap,
+                        price='300'),
+                    self.move(phone, loc['sup'], loc['sto'], dear,
+                        price='500'),
+                    self.move(cable, loc['sup'], loc['sto'], batch,
+                        quantity=10, price='3')])
+            Move.do([
+                    self.move(phone, loc['sto'], loc['cus'], dear,
+                        price='700'),
+                    self.move(phone, loc['sto'], loc['cus'], cheap,
+                        price='250'),
+                    self.move(cable, loc['sto'], loc['cus'], batch,
+                        quantity=4, price='9')])
+            # The cheap phone comes back: its sale is undone.
+            returns, = Location.create([{
+                        'name': "Returns", 'type': 'storage',
+                        'parent': loc['wh'].id, 'stock_state': 'returned'}])
+            Move.do([self.move(phone, loc['cus'], returns, cheap,
+                        price='250')])
+
+            with Transaction().set_context(company=company.id):
+                lots = {m.lot: m for m in LotMargin.search([])}
+                products = {m.product: m for m in ProductMargin.search([])}
+            self.assertEqual(
+                {l: (m.quantity, m.cost, m.revenue, m.profit, m.margin)
+                    for l, m in lots.items()}, {
+                    dear: (1, Decimal('500'), Decimal('700'),
+                        Decimal('200'), Decimal('0.2857')),
+                    cheap: (0, Decimal(0), Decimal(0), Decimal(0), None),
+                    batch: (4, Decimal('12'), Decimal('36'),
+                        Decimal('24'), Decimal('0.6667')),
+                    })
+            self.assertEqual(lots[dear].rec_name, dear.rec_name)
+            self.assertEqual(
+                LotMargin.search([('rec_name', '=', dear.rec_name)]),
+                [lots[dear]])
+            # Core's margin per product sees the unit's cost, not the
+            # product's average (400).
+            self.assertEqual(
+                (products[phone].cost, products[phone].revenue),
+                (Decimal('500'), Decimal('700')))
 
 
 del ModuleTestCase
