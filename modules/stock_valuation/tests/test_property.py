@@ -25,6 +25,7 @@ from .test_module import setup_accounting
 # trips per step: fewer examples keep its run within minutes.
 EXAMPLES = 500 if backend.name == 'sqlite' else 100
 CABLE_COST = Decimal('3')
+CASES_RECEIVED = 5
 CENT = Decimal('0.01')
 PRICES = st.decimals(min_value=50, max_value=900, places=2)
 STEPS = st.lists(st.one_of(
@@ -35,7 +36,8 @@ STEPS = st.lists(st.one_of(
             st.integers(0, 20)),
         st.tuples(st.sampled_from([
                     'receive_cables', 'sell_cables', 'lose_cables',
-                    'find_cables', 'repair_parts']),
+                    'find_cables', 'repair_parts', 'receive_cases',
+                    'sell_cases']),
             st.integers(1, 6)),
         st.tuples(st.just('correct_cost'), PRICES),
         ), min_size=1, max_size=8)
@@ -65,8 +67,12 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                 ('code', '=', '1.3.2'), ('company', '=', company.id)])
         cable_category, = Category.copy([category], {
                 'account_stock': self.accounts['cable_stock'].id})
+        self.accounts['case_stock'], = Account.copy(
+            [self.accounts['cable_stock']], {'code': '1.3.3', 'name': "Cases"})
+        case_category, = Category.copy([category], {
+                'account_stock': self.accounts['case_stock'].id})
         unit, = Uom.search([('name', '=', 'Unit')])
-        phone, cable = Template.create([{
+        phone, cable, case = Template.create([{
                     'name': "Phone", 'type': 'goods',
                     'default_uom': unit.id, 'tracking': 'imei',
                     'account_category': category.id,
@@ -77,10 +83,20 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                     'cost_price_method': 'average',
                     'account_category': cable_category.id,
                     'products': [('create', [{}])],
+                    }, {
+                    'name': "Case", 'type': 'goods',
+                    'default_uom': unit.id, 'tracking': 'none',
+                    'cost_price_method': 'fifo',
+                    'account_category': case_category.id,
+                    'products': [('create', [{}])],
                     }])
         # Stock found before any receipt is valued at the cost price.
         Product = pool.get('product.product')
         Product.write(list(cable.products), {'cost_price': CABLE_COST})
+        # Cases are FIFO: the receipts not yet sold, oldest first, as
+        # [quantity, unit price]; the test's own model of their value.
+        self.case = case.products[0]
+        self.case_layers = []
         warehouse, = Location.search([('code', '=', 'WH')])
         main = CreateBranch.create_branch(warehouse=warehouse)
         other = CreateBranch.create_branch(name="Airport", code='AP')
@@ -171,6 +187,24 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                 }[operation]
             moves = [self.new_move(cable, places['storage'], to, value,
                     price=Decimal('9'))]
+        elif operation == 'receive_cases':
+            price = Decimal(value)
+            moves = [self.new_move(self.case, places['supplier'],
+                    places['storage'], CASES_RECEIVED, price=price)]
+            self.case_layers.append([CASES_RECEIVED, price])
+        elif operation == 'sell_cases':
+            if sum(q for q, _ in self.case_layers) < value:
+                return False
+            moves = [self.new_move(self.case, places['storage'],
+                    places['customer'], value, price=Decimal('20'))]
+            wanted = value
+            while wanted:
+                layer = self.case_layers[0]
+                taken = min(layer[0], wanted)
+                layer[0] -= taken
+                wanted -= taken
+                if not layer[0]:
+                    self.case_layers.pop(0)
         elif operation == 'find_cables':
             moves = [self.new_move(cable, places['lost_found'],
                     places['storage'], value)]
@@ -244,6 +278,11 @@ class StockValuationPropertyTestCase(unittest.TestCase):
         self.assertEqual(
             self.balance(self.accounts['cable_stock']),
             (Decimal(str(quantity)) * CABLE_COST).quantize(CENT))
+        # Cases at the price of the receipts not yet sold (FIFO).
+        self.assertEqual(
+            self.balance(self.accounts['case_stock']),
+            sum((q * p for q, p in self.case_layers), Decimal(0)
+                ).quantize(CENT))
 
     @with_transaction(context={'_skip_warnings': True})
     def test_value_equals_ledger(self):
@@ -274,6 +313,7 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                     'receive_phone', 'sell_phone', 'return_from_customer',
                     'return_to_supplier', 'transfer', 'scrap',
                     'receive_cables', 'sell_cables', 'lose_cables',
-                    'find_cables', 'repair_parts', 'correct_cost']:
+                    'find_cables', 'repair_parts', 'correct_cost',
+                    'receive_cases', 'sell_cases']:
                 self.assertGreater(
-                    outcomes[operation, True], EXAMPLES // 50, operation)
+                    outcomes[operation, True], EXAMPLES // 200, operation)
