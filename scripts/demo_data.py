@@ -42,6 +42,9 @@ ACCESSORIES = [
     ("Phone Battery Replacement Kit", Decimal('49'), Decimal('18'), 365, [
             ('BK-2501', 15, 300), ('BK-2508', 25, 60)]),
     ]
+# What the owners paid in to start the shop
+CAPITAL = Decimal('250000')
+
 UNTRACKED = [
     ("USB-C Cable 1 m", Decimal('12'), Decimal('3'), 200),
     ("Universal Phone Case", Decimal('19'), Decimal('5'), 120),
@@ -90,7 +93,7 @@ def create_phones(category, phone_set, unit):
         template.salable = True
         template.purchasable = True
         template.list_price = price
-        template.cost_price_method = 'average'
+        # Each unit carries its own cost (specific identification)
         template.tracking = 'imei'
         template.save()
         for index, (storage, colour, extra) in enumerate(variants):
@@ -168,6 +171,77 @@ def stock_branches(branches, supplier, phones, accessories, today):
         log(f"received stock into {warehouse.name}")
 
 
+def shape_chart(accounting):
+    """Purchases, the change in inventories and the cost of goods sold as
+    cost of sales: the income statement then shows the gross margin"""
+    Account = Model.get('account.account')
+    purchases, = Account.find([('code', '=', '5.1.1')])
+    for kind in ['stock_in', 'stock_out']:
+        account = accounting['accounts'][kind]
+        account.type = purchases.type
+        account.save()
+    category = accounting['account_category']
+    category.account_expense = purchases
+    category.save()
+
+
+def post_accounts(accounting, supplier, point, products, today):
+    """Give the company's ledgers something to show: the owners' capital,
+    the suppliers' invoices of the receipts (the first one paid) and a
+    few sales at the till"""
+    Account = Model.get('account.account')
+    AccountMove = Model.get('account.move')
+    Invoice = Model.get('account.invoice')
+    Journal = Model.get('account.journal')
+    Period = Model.get('account.period')
+    PaymentMethod = Model.get('account.invoice.payment.method')
+    SalePointSale = Model.get('sale.point.sale')
+    CashMethod = Model.get('sale.point.payment.method')
+    accounts = accounting['accounts']
+    cash_journal, = Journal.find([('code', '=', 'CASH')])
+    general, = Journal.find([('code', '=', 'MISC')])
+    capital, = Account.find([('code', '=', '3.1.1')])
+    period, = Period.find([
+            ('start_date', '<=', today), ('end_date', '>=', today),
+            ('type', '=', 'standard')])
+
+    opening = AccountMove(journal=general, period=period, date=today)
+    opening.description = "Owners' capital paid in"
+    opening.lines.new(account=accounts['cash'], debit=CAPITAL)
+    opening.lines.new(account=capital, credit=CAPITAL)
+    opening.click('post')
+
+    invoices = Invoice.find([
+            ('type', '=', 'in'), ('state', '=', 'draft'),
+            ('party', '=', supplier.id)], order=[('id', 'ASC')])
+    for invoice in invoices:
+        invoice.invoice_date = today
+        invoice.reference = f"PD-{invoice.id:05d}"
+    Invoice.save(invoices)
+    Invoice.click(invoices, 'post')
+    bank = PaymentMethod(name="Bank Transfer", journal=cash_journal)
+    bank.credit_account = accounts['cash']
+    bank.debit_account = accounts['cash']
+    bank.save()
+    pay = Wizard('account.invoice.pay', [invoices[0]])
+    pay.form.payment_method = bank
+    pay.execute('choice')
+
+    cash, = CashMethod.find([('cash', '=', True)])
+    for quantities in [(2, 1), (1, 3)]:
+        sale = SalePointSale(point=point)
+        for product, quantity in zip(products, quantities):
+            line = sale.lines.new()
+            line.product = product
+            line.quantity = quantity
+        sale.save()
+        payment = sale.click('pay')
+        payment.form.method = cash
+        payment.execute('pay')
+        sale.click('post')
+    return len(invoices)
+
+
 def create_count_schedules(schedules, today):
     Schedule = Model.get('stock.inventory.schedule')
     for branch, interval_type in schedules:
@@ -197,6 +271,7 @@ def main(argv=None):
     create_chart()
     config._context = Model.get('res.user').get_preferences(True, {})
     accounting = setup_accounting(today=today)
+    shape_chart(accounting)
     log("company, chart of accounts and continental fiscal year created")
 
     central, = Location.find([('code', '=', 'WH')])
@@ -209,9 +284,9 @@ def main(argv=None):
     downtown = create_branch("Downtown", 'DT')
     airport = create_branch("Airport", 'AP')
     branches = [central, downtown, airport]
-    for branch in [downtown, airport]:
-        create_sale_point(
+    points = [create_sale_point(
             f"{branch.name} Till 1", branch, accounting['accounts'])
+        for branch in [downtown, airport]]
     log("branches and points of sale created")
 
     suppliers = [Party(name=n) for n in [
@@ -228,6 +303,12 @@ def main(argv=None):
     log(f"{len(phones)} phone variants and {len(accessories)} "
         "accessories created")
     stock_branches(branches, suppliers[0], phones, accessories, today)
+    untracked = [p for p, _, shelf_life, _ in accessories
+        if shelf_life is None]
+    invoices = post_accounts(
+        accounting, suppliers[0], points[0], untracked, today)
+    log(f"capital, {invoices} supplier invoices (one paid) and till "
+        "sales posted")
     create_count_schedules(
         [(downtown, 'weeks'), (airport, 'months')], today)
     log("count schedules created: Downtown weekly, Airport monthly")

@@ -38,6 +38,13 @@ def main(argv=None):
                 f"{record.date}: stock value {record.stock_value}, "
                 f"inventory accounts {record.ledger_balance}, "
                 f"difference {record.difference}")
+            for branch in record.branches:
+                name = (branch.branch.rec_name if branch.branch
+                    else "in transit")
+                print(f"stock value check:   {name}: stock value "
+                    f"{branch.stock_value}, inventory accounts "
+                    f"{branch.ledger_balance}, difference "
+                    f"{branch.difference}")
             for cause in record.causes:
                 print(f"stock value check:   {cause.description}: "
                     f"{cause.amount}")

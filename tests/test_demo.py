@@ -120,6 +120,44 @@ def test_receipts_posted_to_the_general_ledger(admin):
     assert sum(l.debit for l in lines) == sum(l.credit for l in lines) > 0
 
 
+def test_balance_sheet_and_income_statement(admin):
+    "The ledgers show the capital, purchases, debts, cash and margin"
+    Account = Model.get('account.account')
+    Type = Model.get('account.account.type')
+    Invoice = Model.get('account.invoice')
+    Sale = Model.get('sale.point.sale')
+
+    def balance(code):
+        account, = Account.find([('code', '=', code)])
+        return account.balance
+
+    def amount(name):
+        type_, = Type.find([('name', '=', name)])
+        return type_.amount
+
+    invoices = Invoice.find([('type', '=', 'in')])
+    assert {i.state for i in invoices} == {'posted', 'paid'}
+    sales = Sale.find([])
+    assert len(sales) == 2 and {s.state for s in sales} == {'posted'}
+    unpaid = sum(i.total_amount for i in invoices if i.state == 'posted')
+    paid = sum(i.total_amount for i in invoices if i.state == 'paid')
+    assert balance('3.1.1') == -250000
+    assert balance('2.1.1') == -unpaid
+    assert balance('1.1.1') == 250000 - paid + sum(s.total for s in sales)
+    # Continental: purchases less the stock kept are the cost of sales,
+    # the cost of the 3 cables (3 each) and 4 cases (5 each) sold.
+    assert balance('5.1.1') == paid + unpaid
+    revenue = sum(s.total - s.total_tax for s in sales)
+    assert amount("Revenue") == revenue
+    assert amount("Cost of Sales") == -(3 * 3 + 4 * 5)
+    profit = amount("Current Period Profit or Lost")
+    assert profit == revenue - (3 * 3 + 4 * 5) > 0
+    # The balance sheet balances, the profit in the equity.
+    assert amount("Equity / capital") == 250000 + profit
+    assert (amount("Assets") + amount("Liabilities")
+        + amount("Equity / capital")) == 0
+
+
 def test_checklist_complete(admin):
     checklist = Wizard('device_retail.checklist')
     assert checklist.form.complete

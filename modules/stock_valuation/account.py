@@ -69,6 +69,20 @@ class ConfigurationStockValuationAccount(ModelSQL, CompanyValueMixin):
         'stock_revaluation_account', Eval('company', -1))
 
 
+class AccountMoveLine(metaclass=PoolMeta):
+    __name__ = 'account.move.line'
+
+    branch = fields.Many2One(
+        'stock.location', "Branch", ondelete='RESTRICT',
+        domain=[('type', '=', 'warehouse')],
+        states={
+            'readonly': Eval('move_state') == 'posted',
+            },
+        help="The branch whose stock or result the line is.\n"
+        "Stock postings set it; on the inventory accounts, lines without "
+        "branch are the stock in transit.")
+
+
 class AccountMove(metaclass=PoolMeta):
     __name__ = 'account.move'
 

@@ -72,15 +72,17 @@ class Lot(metaclass=PoolMeta):
                 'stock_journal', company=company.id)
         debit, credit = ((amount, Decimal(0)) if amount > 0
             else (Decimal(0), -amount))
+        branch = location.warehouse
         return AccountMove(
             journal=journal, period=period, date=today, origin=self,
             company=company,
             lines=[
                 AccountMoveLine(
-                    account=stock, debit=debit, credit=credit),
+                    account=stock, debit=debit, credit=credit,
+                    branch=branch),
                 AccountMoveLine(
                     account=counterpart.current(), debit=credit,
-                    credit=debit),
+                    credit=debit, branch=branch),
                 ])
 
 

@@ -20,9 +20,16 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .exceptions import ReconciliationError
+
+
+def _branch_order(branch):
+    "Branches by id, transit (None) last"
+    return (branch is None, branch or 0)
+
 
 CAUSES = [
     ('unposted', "Move Not Posted"),
@@ -54,6 +61,14 @@ class Reconciliation(ModelSQL, ModelView):
     causes = fields.One2Many(
         'stock.valuation.reconciliation.cause', 'reconciliation', "Causes",
         readonly=True)
+    branches = fields.One2Many(
+        'stock.valuation.reconciliation.branch', 'reconciliation',
+        "Branches", readonly=True)
+    lines = fields.One2Many(
+        'stock.valuation.reconciliation.line', 'reconciliation',
+        "Valuation", readonly=True,
+        help="The value of the stock at the date per branch, product and "
+        "unit, when asked for.")
 
     @classmethod
     def __setup__(cls):
@@ -73,8 +88,9 @@ class Reconciliation(ModelSQL, ModelView):
                     'stock_valuation.msg_reconciliation_immutable'))
 
     @classmethod
-    def run(cls, companies=None, date=None):
-        "Reconcile each company at date (today); return the reconciliations"
+    def run(cls, companies=None, date=None, valuation=False):
+        """Reconcile each company at date (today); return the
+        reconciliations, with the valuation lines if valuation"""
         pool = Pool()
         Company = pool.get('company.company')
         Date = pool.get('ir.date')
@@ -91,17 +107,21 @@ class Reconciliation(ModelSQL, ModelView):
                     'stock_value': result['stock_value'],
                     'ledger_balance': result['ledger_balance'],
                     'difference': result['difference'],
-                    'state': 'difference' if result['difference']
-                    else 'balanced',
+                    'state': 'balanced' if result['balanced']
+                    else 'difference',
                     'causes': [('create', result['causes'])],
+                    'branches': [('create', result['branches'])],
+                    'lines': [('create',
+                            result['lines'] if valuation else [])],
                     })
         return cls.create(to_create)
 
     @classmethod
     def check_balanced(cls, company, date):
-        "Refuse if the stock of company at date differs from its ledger"
+        """Refuse if the stock of company or of one of its branches at
+        date differs from its ledger"""
         result = cls.compute(company, date)
-        if result['difference']:
+        if not result['balanced']:
             lang = Pool().get('ir.lang').get()
             causes = '\n'.join(
                 f"{c['description']}: "
@@ -116,12 +136,15 @@ class Reconciliation(ModelSQL, ModelView):
 
     @classmethod
     def compute(cls, company, date):
-        """Return the stock value, the ledger balance, their difference
-        and its causes (list of values of causes) for company at date"""
+        """Return for company at date the stock value, the ledger balance,
+        their difference, whether every branch balances, the causes
+        (list of values of causes), the
+        same per branch (list of values of branches, None for transit) and
+        the valuation (list of values of lines per branch, product and
+        unit)"""
         posted, entries = cls._posted(company, date)
-        ledger_balance = sum(posted.values(), Decimal(0))
-        stock_value = Decimal(0)
-        causes = []
+        expected = defaultdict(lambda: defaultdict(Decimal))
+        valuation = defaultdict(lambda: [0.0, Decimal(0)])
         units = defaultdict(list)
         periods = {}
         for move in cls._valued_moves(company, date):
@@ -130,45 +153,115 @@ class Reconciliation(ModelSQL, ModelView):
             if move.specific_cost:
                 units[move.lot].append(move)
                 continue
-            expected = move.stock_value
-            stock_value += expected
-            got = posted.pop(('move', move.id), None)
-            if got is None and expected:
-                causes.append(cls._cause('unposted', -expected, move=move))
-            elif got is not None and got != expected:
-                causes.append(
-                    cls._cause('amount', got - expected, move=move))
+            quantities = cls._move_quantities(move)
+            for branch, amount in move.stock_values.items():
+                expected['move', move.id][branch] += amount
+                line = valuation[branch, move.product, None]
+                line[0] += quantities.get(branch, 0)
+                line[1] += amount
         for lot, moves in units.items():
-            expected = company.currency.round(
-                cls._unit_value(lot, moves, date))
-            stock_value += expected
-            got = sum((posted.pop(('move', m.id), Decimal(0))
-                    for m in moves), posted.pop(('unit', lot.id), Decimal(0)))
-            if got != expected:
-                causes.append(cls._cause('unit', got - expected, lot=lot))
-        # What is left was posted by no valued movement of the ledger
-        for (kind, id_), amount in posted.items():
-            if amount:
-                causes.append(cls._cause(
-                        'entry', amount, line=entries[kind, id_]))
+            key = ('unit', lot.id)
+            # A unit's postings add up over its moves and corrections
+            for move in moves:
+                for branch, amount in posted.pop(
+                        ('move', move.id), {}).items():
+                    posted[key][branch] += amount
+            last = moves[-1]
+            if last.to_location.valued:
+                branch = last._location_branch(last.to_location)
+                value = company.currency.round(cls._unit_cost_at(lot, date))
+                expected[key][branch] += value
+                valuation[branch, last.product, lot] = [
+                    last.internal_quantity, value]
+            else:
+                # Gone: its postings must add up to nothing
+                expected[key] = defaultdict(Decimal)
+        causes = []
+        branches = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        # The valued movements first, then what no movement made
+        for key in list(expected) + [k for k in posted if k not in expected]:
+            want, got = expected.get(key, {}), posted.get(key, {})
+            for branch in sorted(
+                    want.keys() | got.keys(), key=_branch_order):
+                stock_value = want.get(branch, Decimal(0))
+                ledger_balance = got.get(branch, Decimal(0))
+                branches[branch][0] += stock_value
+                branches[branch][1] += ledger_balance
+                if ledger_balance != stock_value:
+                    causes.append(cls._cause(
+                            key, ledger_balance - stock_value, branch,
+                            key in expected, key in posted, entries))
+        stock_value = sum((v for v, _ in branches.values()), Decimal(0))
+        ledger_balance = sum((b for _, b in branches.values()), Decimal(0))
         return {
             'stock_value': stock_value,
             'ledger_balance': ledger_balance,
             'difference': ledger_balance - stock_value,
+            'balanced': not causes,
             'causes': causes,
+            'branches': [{
+                    'branch': branch,
+                    'stock_value': stock_value,
+                    'ledger_balance': ledger_balance,
+                    'difference': ledger_balance - stock_value,
+                    }
+                for branch, (stock_value, ledger_balance) in sorted(
+                    branches.items(), key=lambda i: _branch_order(i[0]))
+                if stock_value or ledger_balance],
+            'lines': [{
+                    'branch': branch,
+                    'product': product.id,
+                    'lot': lot.id if lot else None,
+                    'quantity': quantity,
+                    'value': value,
+                    }
+                for (branch, product, lot), (quantity, value) in sorted(
+                    valuation.items(), key=lambda i: (
+                        _branch_order(i[0][0]), i[0][1].id,
+                        i[0][2].id if i[0][2] else 0))
+                if quantity or value],
             }
 
+    @staticmethod
+    def _move_quantities(move):
+        "{branch id: quantity in the product's unit the move adds there}"
+        quantity = move.internal_quantity
+        if move.branch_transfer:
+            return {
+                move._location_branch(move.from_location): -quantity,
+                move._location_branch(move.to_location): quantity,
+                }
+        sign = 1 if move.valuation_direction == 'in' else -1
+        return {move.valued_branch: sign * quantity}
+
     @classmethod
-    def _cause(cls, kind, amount, move=None, lot=None, line=None):
-        description = dict(CAUSES)[kind]
+    def _cause(cls, key, amount, branch, expected, posted, entries):
+        "The values of the cause of amount on branch for key of compute"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Lot = pool.get('stock.lot')
+        Location = pool.get('stock.location')
+        origin, id_ = key
+        move = lot = line = None
+        if origin == 'unit':
+            kind, lot = 'unit', Lot(id_)
+        elif origin == 'move' and expected:
+            kind = 'amount' if posted else 'unposted'
+            move = Move(id_)
+        else:
+            kind, line = 'entry', entries[key]
         record = move or lot or line
+        description = f'{dict(CAUSES)[kind]}: {record.rec_name}'
+        if branch is not None:
+            description += f' ({Location(branch).rec_name})'
         return {
             'kind': kind,
             'amount': amount,
+            'branch': branch,
             'stock_move': move.id if move else None,
             'lot': lot.id if lot else None,
             'account_move_line': line.id if line else None,
-            'description': f'{description}: {record.rec_name}',
+            'description': description,
             }
 
     @classmethod
@@ -182,14 +275,14 @@ class Reconciliation(ModelSQL, ModelView):
 
     @classmethod
     def _posted(cls, company, date):
-        """Return ({(kind, id): amount}, {(kind, id): line}) of the posted
-        lines of the inventory accounts up to date, by their origin: a
-        stock move, a unit or (for any other) the line itself"""
+        """Return ({(kind, id): {branch id: amount}}, {(kind, id): line})
+        of the posted lines of the inventory accounts up to date, by their
+        origin: a stock move, a unit or (for any other) the line itself"""
         pool = Pool()
         MoveLine = pool.get('account.move.line')
         Move = pool.get('stock.move')
         Lot = pool.get('stock.lot')
-        posted = defaultdict(Decimal)
+        posted = defaultdict(lambda: defaultdict(Decimal))
         entries = {}
         lines = MoveLine.search([
                 ('account', 'in',
@@ -205,13 +298,15 @@ class Reconciliation(ModelSQL, ModelView):
                 key = ('unit', origin.id)
             else:
                 key = ('line', line.id)
-            posted[key] += line.debit - line.credit
+            posted[key][line.branch.id if line.branch else None] += (
+                line.debit - line.credit)
             entries.setdefault(key, line)
         return posted, entries
 
     @classmethod
     def _valued_moves(cls, company, date):
-        "The done moves up to date that bring value in or take it out"
+        """The done moves up to date that bring value in or take it out
+        or carry it from a branch to another"""
         pool = Pool()
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
@@ -226,14 +321,8 @@ class Reconciliation(ModelSQL, ModelView):
                     ('to_location', 'in', valued),
                     ],
                 ], order=[('effective_date', 'ASC'), ('id', 'ASC')])
-        return [m for m in moves if m.valuation_direction]
-
-    @classmethod
-    def _unit_value(cls, lot, moves, date):
-        "The cost at date of the unit if its last move left it in stock"
-        if moves[-1].valuation_direction != 'in':
-            return Decimal(0)
-        return cls._unit_cost_at(lot, date)
+        return [m for m in moves
+            if m.valuation_direction or m.branch_transfer]
 
     @classmethod
     def _unit_cost_at(cls, lot, date):
@@ -249,6 +338,71 @@ class Reconciliation(ModelSQL, ModelView):
         if later:
             return Decimal(later[0].old_value or 0)
         return lot.unit_cost or Decimal(0)
+
+
+class ReconciliationBranch(ModelSQL, ModelView):
+    "Stock value against the general ledger of a branch"
+    __name__ = 'stock.valuation.reconciliation.branch'
+
+    reconciliation = fields.Many2One(
+        'stock.valuation.reconciliation', "Reconciliation", required=True,
+        readonly=True, ondelete='CASCADE')
+    branch = fields.Many2One(
+        'stock.location', "Branch", readonly=True,
+        help="Empty for the stock in transit between branches.")
+    stock_value = fields.Numeric(
+        "Stock Value", digits=(16, 2), required=True, readonly=True)
+    ledger_balance = fields.Numeric(
+        "Ledger Balance", digits=(16, 2), required=True, readonly=True,
+        help="The balance of the inventory account lines of the branch.")
+    difference = fields.Numeric(
+        "Difference", digits=(16, 2), required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('reconciliation')
+        cls._order.insert(0, ('branch', 'ASC NULLS LAST'))
+
+
+class ReconciliationLine(ModelSQL, ModelView):
+    "Value of the stock at the date of a reconciliation"
+    __name__ = 'stock.valuation.reconciliation.line'
+
+    reconciliation = fields.Many2One(
+        'stock.valuation.reconciliation', "Reconciliation", required=True,
+        readonly=True, ondelete='CASCADE')
+    date = fields.Function(fields.Date("Date"), 'get_reconciliation_field')
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'get_reconciliation_field')
+    branch = fields.Many2One(
+        'stock.location', "Branch", readonly=True,
+        help="Empty for the stock in transit between branches.")
+    product = fields.Many2One(
+        'product.product', "Product", required=True, readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    lot = fields.Many2One(
+        'stock.lot', "Unit", readonly=True,
+        help="The unit of a serialized product, valued at its own cost.")
+    quantity = fields.Float("Quantity", required=True, readonly=True)
+    value = fields.Numeric(
+        "Value", digits=(16, 2), required=True, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('reconciliation')
+        cls._order = [
+            ('reconciliation', 'DESC'), ('branch', 'ASC NULLS LAST'),
+            ('product', 'ASC'), ('lot', 'ASC'), ('id', 'ASC')]
+
+    def get_reconciliation_field(self, name):
+        value = getattr(self.reconciliation, name)
+        return value.id if isinstance(value, ModelSQL) else value
 
 
 class ReconciliationCause(ModelSQL, ModelView):
@@ -271,9 +425,61 @@ class ReconciliationCause(ModelSQL, ModelView):
     account_move_line = fields.Many2One(
         'account.move.line', "Account Move Line", readonly=True,
         states={'invisible': ~Eval('account_move_line')})
+    branch = fields.Many2One(
+        'stock.location', "Branch", readonly=True,
+        help="Empty for the stock in transit between branches.")
     description = fields.Char("Description", readonly=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('reconciliation')
+
+
+class Reconcile(Wizard):
+    "Reconcile the stock value with the ledger"
+    __name__ = 'stock.valuation.reconcile'
+
+    start = StateView(
+        'stock.valuation.reconcile.start',
+        'stock_valuation.reconcile_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Reconcile", 'reconcile', 'tryton-ok', default=True),
+            ])
+    reconcile = StateAction('stock_valuation.act_reconciliation')
+
+    def do_reconcile(self, action):
+        pool = Pool()
+        Reconciliation = pool.get('stock.valuation.reconciliation')
+        # Run as the cron does: the figures come from the server alone
+        with without_check_access():
+            reconciliation, = Reconciliation.run(
+                [self.start.company], self.start.date,
+                valuation=self.start.valuation)
+        action['views'].reverse()
+        return action, {'res_id': [reconciliation.id]}
+
+
+class ReconcileStart(ModelView):
+    "Reconcile the stock value with the ledger"
+    __name__ = 'stock.valuation.reconcile.start'
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    date = fields.Date(
+        "Date", required=True,
+        help="The day at whose end the stock and the ledger are compared.")
+    valuation = fields.Boolean(
+        "Valuation",
+        help="Keep the value of the stock per branch, product and unit.")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_valuation(cls):
+        return True

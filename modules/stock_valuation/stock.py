@@ -4,10 +4,12 @@
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelView
+from trytond.model import ModelView, fields
 from trytond.modules.account.exceptions import PeriodNotFoundError
+from trytond.modules.product import price_digits
 from trytond.modules.stock_availability.location import VALUED_OWNERSHIPS
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ValuationError
@@ -18,6 +20,14 @@ PRICED_SOURCES = {'supplier', 'production'}
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+
+    transfer_cost = fields.Numeric(
+        "Transfer Cost", digits=price_digits, readonly=True,
+        states={
+            'invisible': Eval('transfer_cost', None) == None,  # noqa: E711
+            },
+        help="The cost per unit at which the move took the company's "
+        "stock from one branch to another.")
 
     @property
     def specific_cost(self):
@@ -35,11 +45,33 @@ class Move(metaclass=PoolMeta):
         elif from_valued and not to_valued:
             return 'out'
 
+    @staticmethod
+    def _location_branch(location):
+        "The id of the branch of location, None for transit"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        return Location.branch_ids([location.id]).get(location.id)
+
+    @property
+    def branch_transfer(self):
+        "Whether the move takes company stock from a branch to another"
+        from_, to = self.from_location, self.to_location
+        return bool(from_.valued and to.valued
+            and self._location_branch(from_) != self._location_branch(to))
+
+    @property
+    def valued_branch(self):
+        "The id of the branch whose stock the move brings in or takes out"
+        if self.to_location.valued:
+            return self._location_branch(self.to_location)
+        elif self.from_location.valued:
+            return self._location_branch(self.from_location)
+
     @property
     def stock_value(self):
         "What the move adds to the inventory account, as continental posts"
         type_ = self._get_account_stock_move_type()
-        if not type_:
+        if not type_ or type_ == 'transfer':
             return Decimal(0)
         lines = []
         with Transaction().set_context(
@@ -47,6 +79,32 @@ class Move(metaclass=PoolMeta):
             for kind in self._account_stock_kinds(type_):
                 lines.extend(self._get_account_stock_move_lines(kind))
         return -sum((l.debit - l.credit for l in lines), Decimal(0))
+
+    @property
+    def stock_values(self):
+        "{branch id: what the move adds to the inventory account there}"
+        type_ = self._get_account_stock_move_type()
+        if type_ == 'transfer':
+            amount = self._transfer_amount()
+            return {
+                self._location_branch(self.from_location): -amount,
+                self._location_branch(self.to_location): amount,
+                }
+        elif type_:
+            return {self.valued_branch: self.stock_value}
+        return {}
+
+    def _transfer_amount(self):
+        "The value the move takes from a branch to another"
+        pool = Pool()
+        Uom = pool.get('product.uom')
+        cost = self.transfer_cost
+        if cost is None:
+            cost = self.get_cost_price()
+        unit_price = Uom.compute_price(
+            self.product.default_uom, cost, self.unit)
+        return self.company.currency.round(
+            Decimal(str(self.quantity)) * unit_price)
 
     @classmethod
     def _cost_price_context(cls, moves):
@@ -74,6 +132,8 @@ class Move(metaclass=PoolMeta):
                 cost_price = self._compute_product_cost_price(direction)
             if self.cost_price_required and self.cost_price is None:
                 self.cost_price = self.get_cost_price()
+        if self.branch_transfer and self.transfer_cost is None:
+            self.transfer_cost = self.get_cost_price()
         return cost_price, to_save
 
     @classmethod
@@ -119,6 +179,8 @@ class Move(metaclass=PoolMeta):
                 with Transaction().set_context(company=move.company.id):
                     move.product.account_stock_used
                     type_ = move._get_account_stock_move_type()
+                    if type_ == 'transfer':
+                        continue
                     for kind in cls._account_stock_kinds(type_):
                         (move._get_account_stock_counterpart(kind)
                             or (move.product.account_stock_in_used
@@ -161,7 +223,11 @@ class Move(metaclass=PoolMeta):
     def _get_account_stock_move_type(self):
         from_, to = self.from_location, self.to_location
         if not (from_.custody or to.custody):
-            return super()._get_account_stock_move_type()
+            type_ = super()._get_account_stock_move_type()
+            if not type_ and self.branch_transfer:
+                # Each branch keeps its share of the inventory accounts
+                type_ = 'transfer'
+            return type_
         # Stock in custody is a customer's: it has no value of ours.
         if from_.custody and to.valued:
             return 'in_customer'
@@ -171,6 +237,14 @@ class Move(metaclass=PoolMeta):
     def _get_account_stock_move_lines(self, type_):
         pool = Pool()
         Uom = pool.get('product.uom')
+        AccountMoveLine = pool.get('account.move.line')
+        if type_ == 'transfer':
+            # Out of the stock of the branch it leaves; continental's
+            # counterpart brings it into the other's.
+            return [AccountMoveLine(
+                    account=self.product.account_stock_used,
+                    debit=Decimal(0), credit=self._transfer_amount(),
+                    branch=self._location_branch(self.from_location))]
         lines = super()._get_account_stock_move_lines(type_)
         if self.specific_cost:
             # The unit's own cost, even from and back to its supplier
@@ -184,10 +258,17 @@ class Move(metaclass=PoolMeta):
                 else:
                     line.debit, line.credit = amount, Decimal(0)
         account = self._get_account_stock_counterpart(type_)
-        if account:
-            for line in lines:
+        for line in lines:
+            if account:
                 line.account = account
+            line.branch = self.valued_branch
         return lines
+
+    def _get_account_stock_move_line(self, amount):
+        line = super()._get_account_stock_move_line(amount)
+        if line:
+            line.branch = self.valued_branch
+        return line
 
     def _get_account_stock_counterpart(self, type_):
         """The account balancing the stock account for type_

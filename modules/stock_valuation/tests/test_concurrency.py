@@ -19,7 +19,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
 
-from .test_module import setup_accounting
+from .test_module import create_goods, setup_accounting
 
 WORKERS = 4
 UNITS = 8
@@ -47,26 +47,16 @@ class StockValuationConcurrencyTestCase(unittest.TestCase):
         Lot = pool.get('stock.lot')
         Location = pool.get('stock.location')
         Move = pool.get('stock.move')
-        Template = pool.get('product.template')
         Uom = pool.get('product.uom')
         company = create_company()
         with set_company(company):
             category, accounts = setup_accounting(company)
             unit, = Uom.search([('name', '=', 'Unit')])
-            phone, cable = Template.create([{
-                        'name': "Phone", 'type': 'goods',
-                        'default_uom': unit.id, 'tracking': 'imei',
-                        'account_category': category.id,
-                        'products': [('create', [{}])],
-                        }, {
-                        'name': "Cable", 'type': 'goods',
-                        'default_uom': unit.id, 'tracking': 'none',
-                        'cost_price_method': 'average',
-                        'account_category': category.id,
-                        'products': [('create', [{}])],
-                        }])
-            cls.phone = phone.products[0].id
-            cls.cable = cable.products[0].id
+            phone, cable = create_goods(
+                ("Phone", 'imei', None, category),
+                ("Cable", 'none', 'average', category))
+            cls.phone = phone.id
+            cls.cable = cable.id
             cls.unit = unit.id
             cls.currency = company.currency.id
             cls.locations = {l.code: l.id for l in Location.search([

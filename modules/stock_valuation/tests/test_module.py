@@ -23,6 +23,29 @@ from trytond.transaction import Transaction
 NO_ORIGIN = {'_skip_warnings': True}
 
 
+def create_goods(*goods):
+    """Create a product of each (name, tracking, cost method or None,
+    account category) of goods; return the products"""
+    pool = Pool()
+    Template = pool.get('product.template')
+    Uom = pool.get('product.uom')
+    unit, = Uom.search([('name', '=', 'Unit')])
+    vlist = []
+    for name, tracking, method, category in goods:
+        values = {
+            'name': name,
+            'type': 'goods',
+            'default_uom': unit.id,
+            'tracking': tracking,
+            'account_category': category.id,
+            'products': [('create', [{}])],
+            }
+        if method:
+            values['cost_price_method'] = method
+        vlist.append(values)
+    return [t.products[0] for t in Template.create(vlist)]
+
+
 def setup_accounting(company, today=None):
     """Chart, continental fiscal year (of today) and an account category
     for goods; return (category, {kind: account})"""
@@ -84,22 +107,8 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
         return self.product(tracking, method), locations
 
     def product(self, tracking, method=None):
-        pool = Pool()
-        Template = pool.get('product.template')
-        Uom = pool.get('product.uom')
-        unit, = Uom.search([('name', '=', 'Unit')])
-        values = {
-            'name': tracking.title(),
-            'type': 'goods',
-            'default_uom': unit.id,
-            'tracking': tracking,
-            'account_category': self.category.id,
-            'products': [('create', [{}])],
-            }
-        if method:
-            values['cost_price_method'] = method
-        template, = Template.create([values])
-        product, = template.products
+        product, = create_goods(
+            (tracking.title(), tracking, method, self.category))
         return product
 
     def move(self, product, from_, to, lot=None, quantity=1, price='400',
@@ -418,6 +427,101 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaisesRegex(ReconciliationError, 'differ'):
                 Period.close([period])
             self.assertEqual(period.state, 'draft')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_reconciliation_per_branch(self):
+        "Each branch and the transit reconcile with their ledger lines"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        MoveLine = pool.get('account.move.line')
+        Configuration = pool.get('stock.configuration')
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        Reconciliation = pool.get('stock.valuation.reconciliation')
+        company = create_company()
+        with set_company(company):
+            phone, loc = self.setup_shop()
+            cable = self.product('none', 'average')
+            main = CreateBranch.create_branch(warehouse=loc['wh'])
+            other = CreateBranch.create_branch(name="Airport", code='AP')
+            transit = Configuration(1).shipment_internal_transit
+            storage = main.storage_location
+            unit, = self.units(phone, 1)
+            Move.do([
+                    self.move(phone, loc['sup'], storage, unit, price='300'),
+                    self.move(cable, loc['sup'], storage, quantity=10,
+                        price='3')])
+            dispatch = self.move(phone, storage, transit, unit)
+            direct = self.move(
+                cable, storage, other.storage_location, quantity=4)
+            Move.do([dispatch, direct])
+
+            # The transfer posts out of a branch into the other's stock
+            self.assertEqual(direct.transfer_cost, Decimal('3'))
+            self.assertEqual(sorted(
+                    (l.branch, l.debit, l.credit)
+                    for l in direct.account_moves[0].lines), [
+                    (main, Decimal(0), Decimal('12')),
+                    (other, Decimal('12'), Decimal(0)),
+                    ])
+            # A unit in transit is in no branch
+            self.assertEqual(sorted(
+                    (l.branch or main, l.debit, l.credit)
+                    for l in dispatch.account_moves[0].lines), [
+                    (main, Decimal(0), Decimal('300')),
+                    (main, Decimal('300'), Decimal(0)),
+                    ])
+            self.assertIsNone([l.branch for l in dispatch.account_moves[0]
+                        .lines if l.debit][0])
+
+            result, = Reconciliation.run([company], valuation=True)
+            self.assertEqual(
+                (result.state, result.stock_value, result.ledger_balance),
+                ('balanced', Decimal('330'), Decimal('330')))
+            self.assertEqual([
+                    (b.branch, b.stock_value, b.ledger_balance, b.difference)
+                    for b in result.branches], [
+                    (other, Decimal('12'), Decimal('12'), Decimal(0)),
+                    (main, Decimal('18'), Decimal('18'), Decimal(0)),
+                    (None, Decimal('300'), Decimal('300'), Decimal(0)),
+                    ])
+            self.assertEqual([
+                    (l.branch, l.product, l.lot, l.quantity, l.value)
+                    for l in result.lines], [
+                    (other, cable, None, 4, Decimal('12')),
+                    (main, cable, None, 6, Decimal('18')),
+                    (None, phone, unit, 1, Decimal('300')),
+                    ])
+
+            # Posted to the wrong branch: the company balances, the
+            # branches do not
+            stock_line, = [l for l in direct.account_moves[0].lines
+                if l.debit]
+            line_table = MoveLine.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*line_table.update(
+                    [line_table.branch], [main.id],
+                    where=line_table.id == stock_line.id))
+            invalidate(MoveLine, [stock_line.id])
+            result, = Reconciliation.run([company])
+            self.assertEqual(result.difference, Decimal(0))
+            self.assertEqual(result.state, 'difference')
+            self.assertEqual([
+                    (b.branch, b.difference) for b in result.branches], [
+                    (other, Decimal('-12')),
+                    (main, Decimal('12')),
+                    (None, Decimal(0)),
+                    ])
+            self.assertEqual(sorted(
+                    (c.kind, c.branch.code, c.amount, c.stock_move)
+                    for c in result.causes), [
+                    ('amount', 'AP', Decimal('-12'), direct),
+                    ('amount', 'WH', Decimal('12'), direct),
+                    ])
+            self.assertEqual(result.lines, ())
+            # What closing a stock period checks
+            with self.assertRaisesRegex(
+                    ReconciliationError, r'(?s)difference 0\.00.*Airport'):
+                Reconciliation.check_balanced(company, result.date)
 
     @with_transaction(context=NO_ORIGIN)
     def test_receipt_at_once_posts_as_orm(self):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sql import Null
 from sql.aggregate import Sum
 
 from trytond import backend
@@ -18,13 +19,14 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from .test_module import setup_accounting
+from .test_module import create_goods, setup_accounting
 
 # Each example is a fresh sequence of movements on the same shop, so the
 # ledger grows over the run as a shop's does.  PostgreSQL needs more round
 # trips per step: fewer examples keep its run within minutes.
 EXAMPLES = 500 if backend.name == 'sqlite' else 100
 CABLE_COST = Decimal('3')
+ANY_BRANCH = object()
 CASES_RECEIVED = 5
 CENT = Decimal('0.01')
 PRICES = st.decimals(min_value=50, max_value=900, places=2)
@@ -56,8 +58,6 @@ class StockValuationPropertyTestCase(unittest.TestCase):
         Account = pool.get('account.account')
         Category = pool.get('product.category')
         Location = pool.get('stock.location')
-        Template = pool.get('product.template')
-        Uom = pool.get('product.uom')
         CreateBranch = pool.get('stock.branch.create', type='wizard')
         Configuration = pool.get('stock.configuration')
         category, self.accounts = setup_accounting(company)
@@ -71,31 +71,15 @@ class StockValuationPropertyTestCase(unittest.TestCase):
             [self.accounts['cable_stock']], {'code': '1.3.3', 'name': "Cases"})
         case_category, = Category.copy([category], {
                 'account_stock': self.accounts['case_stock'].id})
-        unit, = Uom.search([('name', '=', 'Unit')])
-        phone, cable, case = Template.create([{
-                    'name': "Phone", 'type': 'goods',
-                    'default_uom': unit.id, 'tracking': 'imei',
-                    'account_category': category.id,
-                    'products': [('create', [{}])],
-                    }, {
-                    'name': "Cable", 'type': 'goods',
-                    'default_uom': unit.id, 'tracking': 'none',
-                    'cost_price_method': 'average',
-                    'account_category': cable_category.id,
-                    'products': [('create', [{}])],
-                    }, {
-                    'name': "Case", 'type': 'goods',
-                    'default_uom': unit.id, 'tracking': 'none',
-                    'cost_price_method': 'fifo',
-                    'account_category': case_category.id,
-                    'products': [('create', [{}])],
-                    }])
+        phone, cable, self.case = create_goods(
+            ("Phone", 'imei', None, category),
+            ("Cable", 'none', 'average', cable_category),
+            ("Case", 'none', 'fifo', case_category))
         # Stock found before any receipt is valued at the cost price.
         Product = pool.get('product.product')
-        Product.write(list(cable.products), {'cost_price': CABLE_COST})
+        Product.write([cable], {'cost_price': CABLE_COST})
         # Cases are FIFO: the receipts not yet sold, oldest first, as
         # [quantity, unit price]; the test's own model of their value.
-        self.case = case.products[0]
         self.case_layers = []
         warehouse, = Location.search([('code', '=', 'WH')])
         main = CreateBranch.create_branch(warehouse=warehouse)
@@ -112,7 +96,15 @@ class StockValuationPropertyTestCase(unittest.TestCase):
             }
         places['repair'], = Location.create([{
                     'name': "Repair Consumption", 'type': 'production'}])
-        return phone.products[0], cable.products[0], places
+        # Stock to start from: the outgoing movements can happen from the
+        # first examples, which hypothesis keeps short.
+        pool.get('stock.move').do([
+                self.new_move(cable, places['supplier'], places['storage'],
+                    30),
+                self.new_move(self.case, places['supplier'],
+                    places['storage'], CASES_RECEIVED, price=Decimal(10))])
+        self.case_layers.append([CASES_RECEIVED, Decimal(10)])
+        return phone, cable, places
 
     def new_move(self, product, from_, to, quantity=1, lot=None,
             price=None):
@@ -241,13 +233,18 @@ class StockValuationPropertyTestCase(unittest.TestCase):
             Move.do([move])
         return True
 
-    def balance(self, account):
+    def balance(self, account, branch=ANY_BRANCH):
+        "The balance of account, of its lines of branch if given"
         MoveLine = Pool().get('account.move.line')
         line = MoveLine.__table__()
         cursor = Transaction().connection.cursor()
+        where = line.account == account.id
+        if branch is None:
+            where &= line.branch == Null
+        elif branch is not ANY_BRANCH:
+            where &= line.branch == branch.id
         cursor.execute(*line.select(
-                Sum(line.debit - line.credit),
-                where=line.account == account.id))
+                Sum(line.debit - line.credit), where=where))
         total, = cursor.fetchone()
         # SQLite sums in floating point
         return Decimal(str(total or 0)).quantize(CENT)
@@ -271,6 +268,16 @@ class StockValuationPropertyTestCase(unittest.TestCase):
         self.assertEqual(
             self.balance(self.accounts['stock']),
             sum((u.unit_cost for u in units), Decimal(0)).quantize(CENT))
+        # Each branch's share of it holds its units; transit is empty.
+        for branch, locations in [
+                (places['storage'].warehouse,
+                    [places['storage'], places['quarantine']]),
+                (places['other'].warehouse, [places['other']]),
+                (None, [places['transit']])]:
+            self.assertEqual(
+                self.balance(self.accounts['stock'], branch),
+                sum((u.unit_cost for u in self.units_at(phone, locations)),
+                    Decimal(0)).quantize(CENT))
         # Cables in stock at their average cost.
         with Transaction().set_context(
                 locations=[l.id for l in valued], with_childs=True):
@@ -288,6 +295,8 @@ class StockValuationPropertyTestCase(unittest.TestCase):
     def test_value_equals_ledger(self):
         "Random movements keep journals balanced and stock value = GL"
         pool = Pool()
+        Date = pool.get('ir.date')
+        Reconciliation = pool.get('stock.valuation.reconciliation')
         # Posting locks the journal periods: take the lock now, as the
         # retried transaction does, rather than inside an example.
         pool.get('account.journal.period').lock()
@@ -297,7 +306,10 @@ class StockValuationPropertyTestCase(unittest.TestCase):
             counter = iter(range(10 ** 6))
             outcomes = defaultdict(int)
 
+            # PostgreSQL's few examples come from a fixed seed: a run
+            # draws no sequence so short that a kind never happens.
             @settings(max_examples=EXAMPLES, deadline=None,
+                derandomize=backend.name != 'sqlite',
                 suppress_health_check=list(HealthCheck))
             @given(STEPS)
             def check(steps):
@@ -308,6 +320,17 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                 self.check_invariants(phone, cable, places)
 
             check()
+            # The reconciliation finds what the test finds, per branch.
+            result = Reconciliation.compute(company, Date.today())
+            self.assertEqual(result['causes'], [])
+            self.assertEqual(
+                {b['branch']: b['stock_value'] for b in result['branches']},
+                {b['branch']: b['ledger_balance']
+                    for b in result['branches']})
+            self.assertEqual(
+                sum(b['stock_value'] for b in result['branches']),
+                sum(self.balance(self.accounts[name]) for name in [
+                        'stock', 'cable_stock', 'case_stock']))
             # Every kind of movement happened, many times.
             for operation in [
                     'receive_phone', 'sell_phone', 'return_from_customer',
@@ -316,4 +339,5 @@ class StockValuationPropertyTestCase(unittest.TestCase):
                     'find_cables', 'repair_parts', 'correct_cost',
                     'receive_cases', 'sell_cases']:
                 self.assertGreater(
-                    outcomes[operation, True], EXAMPLES // 200, operation)
+                    outcomes[operation, True], EXAMPLES // 200,
+                    (operation, dict(outcomes)))
