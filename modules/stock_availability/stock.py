@@ -29,7 +29,8 @@ TRANSITIONS = {
     'picked': {'available', 'picked', 'in_transit', 'sold'},
     'in_transit': {
         'available', 'in_transit', 'returned', 'defective', 'scrapped'},
-    'sold': {'returned'},
+    # A unit sold may come back, or be brought in for repair
+    'sold': {'returned', 'under_repair'},
     'returned': {
         'available', 'returned', 'defective', 'under_repair', 'scrapped',
         'sold'},

@@ -15,7 +15,7 @@ BRANCH_ZONES = [
     ('defective_location', 'defective', 'company'),
     ('repair_location', 'under_repair', 'company'),
     ('quarantine_location', 'returned', 'company'),
-    ('custody_location', 'available', 'customer'),
+    ('custody_location', 'under_repair', 'customer'),
     ]
 
 

@@ -125,7 +125,7 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                 'defective_location': ('storage', 'defective', 'company'),
                 'repair_location': ('storage', 'under_repair', 'company'),
                 'quarantine_location': ('storage', 'returned', 'company'),
-                'custody_location': ('storage', 'available', 'customer'),
+                'custody_location': ('storage', 'under_repair', 'customer'),
                 'scrap_location': ('lost_found', 'scrapped', 'company'),
                 }
             for field, expected in zones.items():

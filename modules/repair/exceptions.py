@@ -1,0 +1,21 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+
+
+class RepairError(UserError):
+    pass
+
+
+class IntakeError(RepairError):
+    pass
+
+
+class PartsUnavailableError(RepairError):
+    pass
+
+
+class RoleError(AccessError):
+    pass
