@@ -6,7 +6,7 @@ from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.modules.product import price_digits
 from trytond.pool import Pool
-from trytond.pyson import Eval, Id
+from trytond.pyson import Bool, Eval, Id
 
 
 def default_func(field_name):
@@ -49,6 +49,16 @@ class Configuration(
         domain=[('labour_cost', '>=', 0)],
         help="What an hour of a technician costs the shop, for the "
         "margin of a quote.")
+    diagnostic_product = fields.Many2One(
+        'product.product', "Diagnostic Fee Product",
+        domain=[('type', '=', 'service')],
+        context={
+            'company': Eval('context', {}).get('company', -1),
+            },
+        states={
+            'required': Bool(Eval('diagnostic_fee')),
+            },
+        help="The service invoiced for the diagnostic fee.")
     diagnostic_fee = fields.Numeric(
         "Diagnostic Fee", digits=price_digits,
         domain=['OR',

@@ -45,6 +45,12 @@ def in_group(xml_id):
     return group_id in User.get_groups()
 
 
+def company_product(product, company):
+    "product read for company: its accounts, taxes and prices"
+    with Transaction().set_context(company=company.id):
+        return type(product)(product.id)
+
+
 class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     "Repair Job"
     __name__ = 'repair.job'
@@ -142,6 +148,20 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     checked_by = fields.Many2One(
         'res.user', "Quality Checked by", readonly=True)
     delivered_at = fields.DateTime("Delivered at", readonly=True)
+    turnaround = fields.Float(
+        "Turnaround (hours)", digits=(16, 1), readonly=True,
+        help="The hours from intake to delivery.")
+    technician = fields.Many2One(
+        'res.user', "Technician",
+        states={
+            'readonly': Eval('state').in_(list(CLOSED_STATES)),
+            },
+        help="The technician in charge; who diagnoses it unless set.")
+    invoice = fields.Many2One(
+        'account.invoice', "Invoice", readonly=True,
+        domain=[('company', '=', Eval('company', -1))],
+        help="The customer invoice of the repair, or of the diagnostic "
+        "fee of a job cancelled or rejected after its diagnosis.")
     moves = fields.One2Many(
         'stock.move', 'origin', "Device Moves", readonly=True,
         help="The moves of the device in and out of the branch.")
@@ -157,6 +177,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
             ('cancelled', "Cancelled"),
             ('rejected', "Rejected"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
     del _intake_states
 
     @classmethod
@@ -366,7 +387,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default else {}
         for name in ['number', 'findings', 'diagnosed_by', 'approved_by',
                 'approved_at', 'consent', 'repaired_by', 'checked_by',
-                'delivered_at', 'moves']:
+                'delivered_at', 'turnaround', 'moves', 'invoice']:
             default.setdefault(name, None)
         default.setdefault('revision', 0)
         default.setdefault('lines.moves', None)
@@ -495,6 +516,70 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
             if m.state == 'assigned']
         Move.do(moves)
 
+    # Billing
+
+    @classmethod
+    def invoice_jobs(cls, jobs, fee=False):
+        """Create the draft customer invoice of each chargeable job: its
+        lines, or with fee its diagnostic fee"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Configuration = pool.get('repair.configuration')
+        configuration = Configuration(1)
+        invoices, billed = [], []
+        for job in jobs:
+            if job.warranty or job.invoice:
+                continue
+            if fee:
+                if not configuration.diagnostic_fee:
+                    continue
+                lines = [job._get_fee_invoice_line(configuration)]
+            else:
+                lines = [l.get_invoice_line() for l in job.lines]
+            if not any(l.unit_price for l in lines):
+                continue
+            invoice = job._get_invoice()
+            invoice.lines = lines
+            invoices.append(invoice)
+            billed.append(job)
+        Invoice.save(invoices)
+        Invoice.update_taxes(invoices)
+        for job, invoice in zip(billed, invoices):
+            job.invoice = invoice
+        cls.save(billed)
+
+    def _get_invoice(self):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        party = self.customer
+        invoice = Invoice(
+            company=self.company,
+            type='out',
+            party=party,
+            invoice_address=party.address_get(type='invoice'),
+            currency=self.company.currency,
+            account=party.account_receivable_used,
+            description=self.rec_name,
+            payment_term=party.customer_payment_term,
+            )
+        invoice.set_journal()
+        return invoice
+
+    def _get_fee_invoice_line(self, configuration):
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        product = company_product(
+            configuration.diagnostic_product, self.company)
+        line = InvoiceLine(
+            type='line', invoice_type='out', company=self.company,
+            currency=self.company.currency, origin=self, product=product,
+            description=product.rec_name, quantity=1,
+            unit=product.default_uom,
+            unit_price=configuration.diagnostic_fee)
+        line.account = product.account_revenue_used
+        line.taxes = product.customer_taxes_used
+        return line
+
     # Transitions
 
     @classmethod
@@ -505,7 +590,9 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
             if not job.findings:
                 raise RepairError(gettext(
                         'repair.msg_job_no_findings', job=job.rec_name))
-        cls.write(jobs, {'diagnosed_by': Transaction().user or None})
+        user = Transaction().user or None
+        cls.write(jobs, {'diagnosed_by': user})
+        cls.write([j for j in jobs if not j.technician], {'technician': user})
 
     @classmethod
     @ModelView.button
@@ -553,6 +640,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('rejected')
     def reject(cls, jobs):
         cls.return_devices(jobs)
+        cls.invoice_jobs(jobs, fee=True)
 
     @classmethod
     @ModelView.button
@@ -600,14 +688,24 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                         'repair.msg_job_deliver_unchecked',
                         job=job.rec_name))
         cls.return_devices(jobs)
-        cls.write(jobs, {'delivered_at': dt.datetime.now()})
+        now = dt.datetime.now()
+        for job in jobs:
+            cls.write([job], {
+                    'delivered_at': now,
+                    'turnaround': round(
+                        (now - job.create_date).total_seconds() / 3600, 1),
+                    })
+        cls.invoice_jobs(jobs)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, jobs):
+        # A job diagnosed before it is dropped owes its diagnosis
+        diagnosed = [j for j in jobs if j.state != 'intake']
         cls.release_parts(jobs)
         cls.return_devices(jobs)
+        cls.invoice_jobs(diagnosed, fee=True)
 
 
 class JobLine(ModelSQL, ModelView):
@@ -616,6 +714,9 @@ class JobLine(ModelSQL, ModelView):
 
     job = fields.Many2One(
         'repair.job', "Job", required=True, ondelete='CASCADE')
+    company = fields.Function(
+        fields.Many2One('company.company', "Company"),
+        'on_change_with_company')
     sequence = fields.Integer("Sequence")
     type = fields.Selection([
             ('part', "Part"),
@@ -624,19 +725,18 @@ class JobLine(ModelSQL, ModelView):
     product = fields.Many2One(
         'product.product', "Product",
         context={
-            'company': Eval('_parent_job', {}).get('company', -1),
+            'company': Eval('company', -1),
             },
-        depends={'job'},
+        depends={'company'},
         domain=[
             If(Eval('type') == 'part',
                 ('type', '=', 'goods'),
                 ('type', '=', 'service')),
             ],
-        states={
-            'required': Eval('type') == 'part',
-            })
+        required=True)
     tier = fields.Function(fields.Selection(TIERS, "Quality Tier"),
         'on_change_with_tier')
+    tier_string = tier.translated('tier')
     lot = fields.Many2One(
         'stock.lot', "Serial Number",
         domain=[('product', '=', Eval('product', -1))],
@@ -699,6 +799,10 @@ class JobLine(ModelSQL, ModelView):
     def default_quantity(cls):
         return 1
 
+    @fields.depends('job', '_parent_job.company')
+    def on_change_with_company(self, name=None):
+        return self.job.company if self.job else None
+
     @fields.depends('product')
     def on_change_with_tier(self, name=None):
         if self.product:
@@ -709,10 +813,12 @@ class JobLine(ModelSQL, ModelView):
         if self.type == 'labour' and self.billing == 'time' and self.hours:
             self.quantity = float(self.hours)
 
-    @fields.depends('product', 'unit_price')
+    @fields.depends('product', 'unit_price', 'job', '_parent_job.company')
     def on_change_product(self):
-        if self.product and self.unit_price is None:
-            self.unit_price = self.product.list_price_used
+        if self.product and self.unit_price is None and self.job:
+            # The list price is the company's
+            self.unit_price = company_product(
+                self.product, self.job.company).list_price_used
 
     @fields.depends('quantity', 'unit_price', 'job', '_parent_job.company')
     def on_change_with_amount(self, name=None):
@@ -784,6 +890,22 @@ class JobLine(ModelSQL, ModelView):
                     to_write.extend(([line], {'cost_price': cost_price}))
             if to_write:
                 cls.write(*to_write)
+
+    def get_invoice_line(self):
+        "The customer invoice line of the line"
+        pool = Pool()
+        InvoiceLine = pool.get('account.invoice.line')
+        job = self.job
+        product = company_product(self.product, job.company)
+        line = InvoiceLine(
+            type='line', invoice_type='out', company=job.company,
+            currency=job.company.currency, origin=self,
+            product=product, quantity=self.quantity,
+            unit=product.default_uom, unit_price=self.unit_price,
+            description=self.description or product.rec_name)
+        line.account = product.account_revenue_used
+        line.taxes = product.customer_taxes_used
+        return line
 
     def get_move(self, to_location):
         "The move that reserves and then consumes the part"

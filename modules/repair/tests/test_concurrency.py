@@ -1,0 +1,119 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Real parallel approvals on PostgreSQL (SQLite has no row locks).
+
+Workers run their transactions as trytond's dispatcher does (see
+stock_lot_serial's concurrency tests).
+"""
+import unittest
+from decimal import Decimal
+
+from trytond import backend
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.repair.exceptions import PartsUnavailableError
+from trytond.modules.stock_lot_serial.tests import tools as serial_tools
+from trytond.modules.stock_lot_serial.tests.test_concurrency import (
+    in_transaction, start_together)
+from trytond.modules.stock_valuation.tests.test_module import (
+    create_goods, setup_accounting)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+
+JOBS = 2
+
+
+@unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")
+class RepairConcurrencyTestCase(unittest.TestCase):
+    "Approvals racing for the last part"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['repair'])
+        status, error = in_transaction(
+            {'_skip_warnings': True}, cls.setup_shop)
+        assert status == 'done', error
+
+    @classmethod
+    def setup_shop(cls):
+        "A branch with one screen and two quoted jobs that each need it"
+        pool = Pool()
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        Job = pool.get('repair.job')
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            category, _ = setup_accounting(company)
+            branch = CreateBranch.create_branch(name="Downtown", code='DT')
+            phone, screen = create_goods(
+                ("Phone", 'imei', None, category),
+                ("Screen", 'none', 'fifo', category))
+            supplier, = Location.search([('code', '=', 'SUP')])
+            receipt, = Move.create([{
+                        'product': screen.id, 'unit': screen.default_uom.id,
+                        'quantity': 1, 'from_location': supplier.id,
+                        'to_location': branch.storage_location.id,
+                        'unit_price': Decimal('40'),
+                        'currency': company.currency.id,
+                        'company': company.id,
+                        }])
+            Move.do([receipt])
+            customer, = Party.create([{'name': "Customer"}])
+            devices = Lot.create([
+                    {'product': phone.id, 'imei': imei}
+                    for imei in serial_tools.imeis('35209011', JOBS)])
+            jobs = Job.create([{
+                        'customer': customer.id, 'lot': device.id,
+                        'warehouse': branch.id,
+                        'problem': "Screen cracked",
+                        'findings': "Display broken",
+                        'lines': [('create', [{
+                                        'type': 'part',
+                                        'product': screen.id,
+                                        'quantity': 1,
+                                        'unit_price': Decimal('120'),
+                                        }])],
+                        } for device in devices])
+            Job.diagnose(jobs)
+            Job.quote(jobs)
+            Job.write(jobs, {'consent': "In person"})
+            cls.context = {'company': company.id, '_skip_warnings': True}
+            cls.jobs = [j.id for j in jobs]
+            cls.screen = screen.id
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def test_last_part_approved_once(self):
+        "Two approvals competing for the last screen: one wins"
+        def approve(index):
+            Job = Pool().get('repair.job')
+            Job.approve([Job(self.jobs[index])])
+        results = start_together(
+            JOBS, lambda index: in_transaction(self.context, approve, index))
+
+        statuses = sorted(status for status, _ in results)
+        self.assertEqual(statuses, ['done', 'refused'], results)
+        refusal, = [value for status, value in results if status == 'refused']
+        self.assertIsInstance(refusal, PartsUnavailableError)
+        self.assertIn("Screen", refusal.message)
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Job = pool.get('repair.job')
+            Move = pool.get('stock.move')
+            jobs = Job.browse(self.jobs)
+            self.assertEqual(
+                sorted(j.state for j in jobs), ['approved', 'quoted'])
+            # The refused approval left nothing behind.
+            moves = Move.search([('product', '=', self.screen),
+                    ('origin', 'like', 'repair.job.line,%')])
+            self.assertEqual([m.state for m in moves], ['assigned'])
+            approved, = [j for j in jobs if j.state == 'approved']
+            self.assertEqual(moves[0].origin.job, approved)
