@@ -2,6 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from sql.operators import Equal
@@ -43,6 +44,28 @@ def in_group(xml_id):
         return True
     group_id = ModelData.get_id(*xml_id.split('.'))
     return group_id in User.get_groups()
+
+
+def refuse_illegal(state):
+    """Refuse, naming it, a job that cannot reach state from where it is
+
+    Tryton's workflow skips such jobs silently; a job already in state is
+    skipped still, so that a retried click changes nothing."""
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(cls, jobs, *args, **kwargs):
+            sources = {f for f, t in cls._transitions if t == state}
+            for job in jobs:
+                if job.state != state and job.state not in sources:
+                    selection = dict(cls.state.selection)
+                    raise RepairError(gettext(
+                            'repair.msg_job_illegal_transition',
+                            job=job.rec_name,
+                            state=selection[job.state],
+                            target=selection[state]))
+            return func(cls, jobs, *args, **kwargs)
+        return wrapper
+    return decorator
 
 
 def company_product(product, company):
@@ -584,6 +607,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('diagnosed')
     @Workflow.transition('diagnosed')
     def diagnose(cls, jobs):
         for job in jobs:
@@ -596,6 +620,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('quoted')
     @Workflow.transition('quoted')
     def quote(cls, jobs):
         for job in jobs:
@@ -605,6 +630,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('approved')
     @Workflow.transition('approved')
     def approve(cls, jobs):
         for job in jobs:
@@ -623,6 +649,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('quoted')
     @Workflow.transition('quoted')
     def revise(cls, jobs):
         "Reopen an approved quote: its parts are released"
@@ -637,6 +664,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('rejected')
     @Workflow.transition('rejected')
     def reject(cls, jobs):
         cls.return_devices(jobs)
@@ -644,12 +672,14 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('in_repair')
     @Workflow.transition('in_repair')
     def start(cls, jobs):
         pass
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('quality_check')
     @Workflow.transition('quality_check')
     def complete(cls, jobs):
         cls.consume_parts(jobs)
@@ -657,6 +687,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('ready')
     @Workflow.transition('ready')
     def pass_check(cls, jobs):
         user = Transaction().user
@@ -669,6 +700,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('in_repair')
     @Workflow.transition('in_repair')
     def fail_check(cls, jobs):
         user = Transaction().user
@@ -680,6 +712,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('delivered')
     @Workflow.transition('delivered')
     def deliver(cls, jobs):
         for job in jobs:
@@ -699,6 +732,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
+    @refuse_illegal('cancelled')
     @Workflow.transition('cancelled')
     def cancel(cls, jobs):
         # A job diagnosed before it is dropped owes its diagnosis

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.repair.exceptions import IntakeError
+from trytond.modules.repair.exceptions import IntakeError, RepairError
 from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -62,6 +62,12 @@ class RepairTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(lot.current_location, branch.repair_location)
             self.assertEqual(
                 (lot.state, lot.ownership), ('under_repair', 'company'))
+
+            # Code skipping a step is refused as the client is
+            with self.assertRaisesRegex(
+                    RepairError, 'is Intake: it cannot go to Delivered'):
+                Job.deliver([job])
+            self.assertEqual(job.state, 'intake')
 
             # One open job per unit, even created at once
             with self.assertRaises(IntakeError):
