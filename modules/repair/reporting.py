@@ -1,7 +1,7 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Case
 
@@ -45,7 +45,7 @@ class Turnaround(ModelSQL, ModelView):
             Min(job.id).as_('id'),
             job.company.as_('company'),
             job.warehouse.as_('warehouse'),
-            Count(Literal('*')).as_('jobs'),
+            Count(job.id).as_('jobs'),
             Avg(job.turnaround).as_('average'),
             Min(job.turnaround).as_('fastest'),
             Max(job.turnaround).as_('slowest'),
@@ -93,7 +93,7 @@ class Workload(ModelSQL, ModelView):
             Min(job.id).as_('id'),
             job.company.as_('company'),
             job.technician.as_('technician'),
-            Count(Literal('*')).as_('open_jobs'),
+            Count(job.id).as_('open_jobs'),
             count(['intake', 'diagnosed', 'quoted']).as_('waiting'),
             count(['approved', 'in_repair']).as_('approved'),
             count(['quality_check']).as_('checking'),
