@@ -690,19 +690,19 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     @refuse_illegal('ready')
     @Workflow.transition('ready')
     def pass_check(cls, jobs):
-        user = Transaction().user
-        for job in jobs:
-            if user and job.repaired_by and job.repaired_by.id == user:
-                raise RoleError(gettext(
-                        'repair.msg_job_check_by_repairer',
-                        job=job.rec_name))
-        cls.write(jobs, {'checked_by': user or None})
+        cls.check_checker(jobs)
+        cls.write(jobs, {'checked_by': Transaction().user or None})
 
     @classmethod
     @ModelView.button
     @refuse_illegal('in_repair')
     @Workflow.transition('in_repair')
     def fail_check(cls, jobs):
+        cls.check_checker(jobs)
+
+    @classmethod
+    def check_checker(cls, jobs):
+        "Refuse the quality check to the technician who repaired"
         user = Transaction().user
         for job in jobs:
             if user and job.repaired_by and job.repaired_by.id == user:
