@@ -3,18 +3,24 @@
 # license terms.
 import datetime as dt
 import functools
+import logging
+import shlex
+import shutil
 from decimal import Decimal
 
 from sql.operators import Equal
 
+import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.model.exceptions import AccessError
 from trytond.modules.product import price_digits
+from trytond.modules.quality.quality import ControlledMixin
 from trytond.modules.stock_branch.stock import WarehouseBranchMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import IntakeError, PartsUnavailableError, RepairError
@@ -22,6 +28,8 @@ from .exceptions import RoleError
 
 # A job is open until the device has gone back or the job was dropped
 CLOSED_STATES = {'delivered', 'cancelled', 'rejected'}
+logger = logging.getLogger(__name__)
+
 # The quote can change until the customer agrees to it
 QUOTE_STATES = {'intake', 'diagnosed', 'quoted'}
 # Parts are reserved from approval until they are consumed
@@ -74,7 +82,23 @@ def company_product(product, company):
         return type(product)(product.id)
 
 
-class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
+def checked_by_another(func):
+    "Refuse the quality check to the technician who repaired"
+    @functools.wraps(func)
+    def wrapper(cls, jobs, *args, **kwargs):
+        user = Transaction().user
+        for job in jobs:
+            if user and job.repaired_by and job.repaired_by.id == user:
+                raise RoleError(gettext(
+                        'repair.msg_job_check_by_repairer',
+                        job=job.rec_name))
+        return func(cls, jobs, *args, **kwargs)
+    return wrapper
+
+
+class Job(
+        ControlledMixin, WarehouseBranchMixin, Workflow, ModelSQL,
+        ModelView):
     "Repair Job"
     __name__ = 'repair.job'
     _rec_name = 'number'
@@ -425,10 +449,16 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     # Custody of the device
 
     def _device_location(self):
-        "Where the device waits for its repair in the branch"
+        "Where the device waits in the branch, before and after its repair"
         if self.ownership == 'company':
             return self.warehouse.repair_location
         return self.warehouse.custody_location
+
+    def _bench_location(self):
+        "Where the device is while it is repaired"
+        if self.ownership == 'company':
+            return self.warehouse.repair_location
+        return self.warehouse.custody_bench_location
 
     def _device_move(self, from_location, to_location):
         pool = Pool()
@@ -464,6 +494,25 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                 from_location = job.customer.customer_location
             if from_location != to_location:
                 moves.append(job._device_move(from_location, to_location))
+        cls._do_device_moves(moves)
+
+    @classmethod
+    def bench_devices(cls, jobs, on_bench=True):
+        "Take each device to the bench, or off it to wait for its customer"
+        moves = []
+        for job in jobs:
+            if on_bench:
+                to_location = job._bench_location()
+            else:
+                to_location = job._device_location()
+            if not to_location:
+                raise RepairError(gettext(
+                        'repair.msg_branch_without_location',
+                        branch=job.warehouse.rec_name, job=job.rec_name))
+            lot = type(job.lot)(job.lot.id)
+            if lot.current_location != to_location:
+                moves.append(
+                    job._device_move(lot.current_location, to_location))
         cls._do_device_moves(moves)
 
     @classmethod
@@ -542,34 +591,49 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     # Billing
 
     @classmethod
+    def charge(cls, jobs, fee=False):
+        """Charge each chargeable job to its customer: its lines, or with
+        fee its diagnostic fee"""
+        pool = Pool()
+        Configuration = pool.get('repair.configuration')
+        configuration = Configuration(1)
+        chargeable = []
+        for job in jobs:
+            if job.warranty or job.charged:
+                continue
+            if fee:
+                if configuration.diagnostic_fee:
+                    chargeable.append(job)
+            elif any(l.unit_price for l in job.lines):
+                chargeable.append(job)
+        cls.invoice_jobs(chargeable, fee=fee)
+
+    @property
+    def charged(self):
+        "Whether the customer was already charged for the job"
+        return bool(self.invoice)
+
+    @classmethod
     def invoice_jobs(cls, jobs, fee=False):
-        """Create the draft customer invoice of each chargeable job: its
-        lines, or with fee its diagnostic fee"""
+        "Create the draft customer invoice of each job"
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Configuration = pool.get('repair.configuration')
         configuration = Configuration(1)
-        invoices, billed = [], []
+        invoices = []
         for job in jobs:
-            if job.warranty or job.invoice:
-                continue
             if fee:
-                if not configuration.diagnostic_fee:
-                    continue
                 lines = [job._get_fee_invoice_line(configuration)]
             else:
                 lines = [l.get_invoice_line() for l in job.lines]
-            if not any(l.unit_price for l in lines):
-                continue
             invoice = job._get_invoice()
             invoice.lines = lines
             invoices.append(invoice)
-            billed.append(job)
         Invoice.save(invoices)
         Invoice.update_taxes(invoices)
-        for job, invoice in zip(billed, invoices):
+        for job, invoice in zip(jobs, invoices):
             job.invoice = invoice
-        cls.save(billed)
+        cls.save(jobs)
 
     def _get_invoice(self):
         pool = Pool()
@@ -608,6 +672,8 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     @refuse_illegal('diagnosed')
+    @ControlledMixin.control(
+        'diagnose', 'repair.wizard_job_inspect_diagnose')
     @Workflow.transition('diagnosed')
     def diagnose(cls, jobs):
         for job in jobs:
@@ -668,47 +734,71 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('rejected')
     def reject(cls, jobs):
         cls.return_devices(jobs)
-        cls.invoice_jobs(jobs, fee=True)
+        cls.charge(jobs, fee=True)
 
     @classmethod
     @ModelView.button
     @refuse_illegal('in_repair')
     @Workflow.transition('in_repair')
     def start(cls, jobs):
-        pass
+        cls.bench_devices(jobs)
 
     @classmethod
     @ModelView.button
     @refuse_illegal('quality_check')
     @Workflow.transition('quality_check')
     def complete(cls, jobs):
+        pool = Pool()
+        Alert = pool.get('quality.alert')
         cls.consume_parts(jobs)
+        # The rework answers the alerts of the check that failed
+        Alert.resolve([a for j in jobs for a in j._check_alerts('processing')])
         cls.write(jobs, {'repaired_by': Transaction().user or None})
 
     @classmethod
     @ModelView.button
     @refuse_illegal('ready')
+    @checked_by_another
+    @ControlledMixin.control(
+        'pass_check', 'repair.wizard_job_inspect_pass_check')
     @Workflow.transition('ready')
     def pass_check(cls, jobs):
-        cls.check_checker(jobs)
+        cls.bench_devices(jobs, on_bench=False)
         cls.write(jobs, {'checked_by': Transaction().user or None})
 
     @classmethod
     @ModelView.button
     @refuse_illegal('in_repair')
+    @checked_by_another
     @Workflow.transition('in_repair')
     def fail_check(cls, jobs):
-        cls.check_checker(jobs)
+        pool = Pool()
+        Alert = pool.get('quality.alert')
+        # Back in repair, the alerts of the failed check are being handled
+        Alert.process([a for j in jobs for a in j._check_alerts('open')])
 
-    @classmethod
-    def check_checker(cls, jobs):
-        "Refuse the quality check to the technician who repaired"
-        user = Transaction().user
-        for job in jobs:
-            if user and job.repaired_by and job.repaired_by.id == user:
-                raise RoleError(gettext(
-                        'repair.msg_job_check_by_repairer',
-                        job=job.rec_name))
+    def quality_control_pattern(self, operation):
+        pattern = super().quality_control_pattern(operation)
+        pattern['company'] = self.company.id
+        pattern['product'] = self.lot.product.id
+        return pattern
+
+    def quality_controlled_for(self, operation):
+        # A failed inspection whose alerts the rework resolved asks for
+        # another inspection
+        operation = f'{self.__name__}:{operation}'
+        return any(
+            i for i in self.quality_inspections
+            if operation in i.control.operations
+            and not (i.state == 'failed' and i.alerts
+                and all(a.state == 'resolved' for a in i.alerts)))
+
+    def _check_alerts(self, state):
+        "The alerts in state of the failed inspections of the repair"
+        operation = f'{self.__name__}:pass_check'
+        return [a for i in self.quality_inspections
+            if i.state == 'failed' and operation in i.control.operations
+            for a in i.alerts if a.state == state]
 
     @classmethod
     @ModelView.button
@@ -728,7 +818,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                     'turnaround': round(
                         (now - job.create_date).total_seconds() / 3600, 1),
                     })
-        cls.invoice_jobs(jobs)
+        cls.charge(jobs)
 
     @classmethod
     @ModelView.button
@@ -739,7 +829,7 @@ class Job(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
         diagnosed = [j for j in jobs if j.state != 'intake']
         cls.release_parts(jobs)
         cls.return_devices(jobs)
-        cls.invoice_jobs(diagnosed, fee=True)
+        cls.charge(diagnosed, fee=True)
 
 
 class JobLine(ModelSQL, ModelView):
@@ -956,3 +1046,26 @@ class JobLine(ModelSQL, ModelView):
             company=job.company,
             origin=self,
             )
+
+
+class JobCard(Report):
+    __name__ = 'repair.job.card'
+
+    @classmethod
+    def convert(cls, report, data, **kwargs):
+        # Without LibreOffice the customer gets the card as it is written
+        output_format = report.extension or report.template_extension
+        if (output_format != report.template_extension
+                and not converter_available()):
+            logger.info(
+                "no converter to %s, %s printed as %s", output_format,
+                report.report_name, report.template_extension)
+            return report.template_extension, data
+        return super().convert(report, data, **kwargs)
+
+
+def converter_available():
+    "Whether the program of the report convert command is installed"
+    command = config.get('report', 'convert_command', default='soffice')
+    program = shlex.split(command)[0] if command.strip() else None
+    return bool(program and shutil.which(program))

@@ -19,6 +19,7 @@ ZONE_NAMES = {
     'repair_location': ("Repair Bench", 'REP'),
     'quarantine_location': ("Returns Quarantine", 'QUA'),
     'custody_location': ("Customer Devices", 'CUS'),
+    'custody_bench_location': ("Customer Devices on the Bench", 'CBE'),
     'scrap_location': ("Scrap", 'SCR'),
     }
 

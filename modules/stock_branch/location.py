@@ -16,6 +16,7 @@ BRANCH_ZONES = [
     ('repair_location', 'under_repair', 'company'),
     ('quarantine_location', 'returned', 'company'),
     ('custody_location', 'under_repair', 'customer'),
+    ('custody_bench_location', 'under_repair', 'customer'),
     ]
 
 
@@ -49,6 +50,10 @@ class Location(metaclass=PoolMeta):
         "Customer Devices",
         "Where devices owned by customers are kept: never valued, never "
         "sold.")
+    custody_bench_location = _zone_field(
+        "Customer Devices on the Bench",
+        "Where devices owned by customers are while they are repaired: "
+        "never valued, never sold.")
     scrap_location = fields.Many2One(
         'stock.location', "Scrap",
         states={

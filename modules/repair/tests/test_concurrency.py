@@ -1,7 +1,7 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-"""Real parallel approvals on PostgreSQL (SQLite has no row locks).
+"""Real parallel intakes and approvals on PostgreSQL (SQLite has no row locks).
 
 Workers run their transactions as trytond's dispatcher does (see
 stock_lot_serial's concurrency tests).
@@ -11,22 +11,25 @@ from decimal import Decimal
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.repair.exceptions import PartsUnavailableError
+from trytond.modules.repair.exceptions import (
+    IntakeError, PartsUnavailableError)
 from trytond.modules.stock_lot_serial.tests import tools as serial_tools
 from trytond.modules.stock_lot_serial.tests.test_concurrency import (
     in_transaction, start_together)
 from trytond.modules.stock_valuation.tests.test_module import (
-    create_goods, setup_accounting)
+    setup_accounting)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction
+
+from .tools import create_shop, receive
 
 JOBS = 2
 
 
 @unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")
 class RepairConcurrencyTestCase(unittest.TestCase):
-    "Approvals racing for the last part"
+    "Intakes racing for one device, approvals racing for the last part"
 
     @classmethod
     def setUpClass(cls):
@@ -38,35 +41,21 @@ class RepairConcurrencyTestCase(unittest.TestCase):
 
     @classmethod
     def setup_shop(cls):
-        "A branch with one screen and two quoted jobs that each need it"
+        """A branch with one screen, two quoted jobs that each need it and
+        a customer's device not yet taken in"""
         pool = Pool()
-        CreateBranch = pool.get('stock.branch.create', type='wizard')
         Job = pool.get('repair.job')
-        Location = pool.get('stock.location')
         Lot = pool.get('stock.lot')
-        Move = pool.get('stock.move')
         Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             category, _ = setup_accounting(company)
-            branch = CreateBranch.create_branch(name="Downtown", code='DT')
-            phone, screen = create_goods(
-                ("Phone", 'imei', None, category),
-                ("Screen", 'none', 'fifo', category))
-            supplier, = Location.search([('code', '=', 'SUP')])
-            receipt, = Move.create([{
-                        'product': screen.id, 'unit': screen.default_uom.id,
-                        'quantity': 1, 'from_location': supplier.id,
-                        'to_location': branch.storage_location.id,
-                        'unit_price': Decimal('40'),
-                        'currency': company.currency.id,
-                        'company': company.id,
-                        }])
-            Move.do([receipt])
+            branch, phone, screen = create_shop(category)
+            receive(screen, branch.storage_location, 1, '40')
             customer, = Party.create([{'name': "Customer"}])
-            devices = Lot.create([
+            *devices, walk_in = Lot.create([
                     {'product': phone.id, 'imei': imei}
-                    for imei in serial_tools.imeis('35209011', JOBS)])
+                    for imei in serial_tools.imeis('35209011', JOBS + 1)])
             jobs = Job.create([{
                         'customer': customer.id, 'lot': device.id,
                         'warehouse': branch.id,
@@ -84,6 +73,9 @@ class RepairConcurrencyTestCase(unittest.TestCase):
             Job.write(jobs, {'consent': "In person"})
             cls.context = {'company': company.id, '_skip_warnings': True}
             cls.jobs = [j.id for j in jobs]
+            cls.walk_in = walk_in.id
+            cls.customer = customer.id
+            cls.branch = branch.id
             cls.screen = screen.id
 
     @classmethod
@@ -117,3 +109,35 @@ class RepairConcurrencyTestCase(unittest.TestCase):
             self.assertEqual([m.state for m in moves], ['assigned'])
             approved, = [j for j in jobs if j.state == 'approved']
             self.assertEqual(moves[0].origin.job, approved)
+
+    def test_device_taken_in_once(self):
+        "Two desks taking the same device in at once: one job is opened"
+        def take_in(index):
+            Job = Pool().get('repair.job')
+            job, = Job.create([{
+                        'customer': self.customer, 'lot': self.walk_in,
+                        'warehouse': self.branch,
+                        'problem': f"Does not charge ({index})",
+                        }])
+            return job.id
+        results = start_together(
+            2, lambda index: in_transaction(self.context, take_in, index))
+
+        statuses = sorted(status for status, _ in results)
+        self.assertEqual(statuses, ['done', 'refused'], results)
+        refusal, = [value for status, value in results if status == 'refused']
+        self.assertIsInstance(refusal, IntakeError)
+        job_id, = [value for status, value in results if status == 'done']
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Job = pool.get('repair.job')
+            Lot = pool.get('stock.lot')
+            jobs = Job.search([('lot', '=', self.walk_in)])
+            self.assertEqual([j.id for j in jobs], [job_id])
+            # The device came in once, into custody
+            job, = jobs
+            self.assertEqual(len(job.moves), 1)
+            device = Lot(self.walk_in)
+            self.assertEqual(
+                device.current_location, job.warehouse.custody_location)

@@ -1,8 +1,9 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
-from decimal import Decimal
+from unittest.mock import patch
 
+import trytond.config as config
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.repair.exceptions import IntakeError, RepairError
@@ -10,47 +11,28 @@ from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .tools import create_shop, receive
+
 
 class RepairTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Repair module"
     module = 'repair'
+    extras = ['sale_point']
 
     @with_transaction(context={'_skip_warnings': True})
     def test_company_unit_reworked_on_the_bench(self):
         "A unit of the company's stock is reworked on the bench, valued"
         pool = Pool()
-        CreateBranch = pool.get('stock.branch.create', type='wizard')
         Job = pool.get('repair.job')
-        Location = pool.get('stock.location')
         Lot = pool.get('stock.lot')
-        Move = pool.get('stock.move')
         Party = pool.get('party.party')
-        Template = pool.get('product.template')
-        Uom = pool.get('product.uom')
         company = create_company()
         with set_company(company):
-            branch = CreateBranch.create_branch(name="Downtown", code='DT')
-            unit, = Uom.search([('name', '=', 'Unit')])
-            template, = Template.create([{
-                        'name': "Phone", 'type': 'goods',
-                        'default_uom': unit.id, 'tracking': 'imei',
-                        'products': [('create', [{}])],
-                        }])
-            phone, = template.products
+            branch, phone, _ = create_shop()
             lot, = Lot.create([{
                         'product': phone.id,
                         'imei': imeis('35209011', 1)[0]}])
-            supplier, = Location.search([('code', '=', 'SUP')])
-            receipt, = Move.create([{
-                        'product': phone.id, 'unit': unit.id,
-                        'quantity': 1, 'lot': lot.id,
-                        'from_location': supplier.id,
-                        'to_location': branch.storage_location.id,
-                        'unit_price': Decimal('300'),
-                        'currency': company.currency.id,
-                        'company': company.id,
-                        }])
-            Move.do([receipt])
+            receive(phone, branch.storage_location, 1, '300', lot=lot)
             party, = Party.create([{'name': "Shop"}])
 
             job, = Job.create([{
@@ -86,6 +68,45 @@ class RepairTestCase(CompanyTestMixin, ModuleTestCase):
                         'customer': party.id, 'lot': lot.id,
                         'warehouse': branch.id, 'problem': "Again"}])
             self.assertEqual(again.state, 'intake')
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_job_card_pdf_where_converter(self):
+        "The job card is a PDF where a converter runs, else the ODT"
+        pool = Pool()
+        Job = pool.get('repair.job')
+        JobCard = pool.get('repair.job.card', type='report')
+        Lot = pool.get('stock.lot')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            branch, phone, _ = create_shop()
+            lot, = Lot.create([{
+                        'product': phone.id,
+                        'imei': imeis('35209011', 1)[0]}])
+            party, = Party.create([{'name': "Alice"}])
+            job, = Job.create([{
+                        'customer': party.id, 'lot': lot.id,
+                        'warehouse': branch.id, 'problem': "No sound"}])
+
+            get = config.get
+
+            def print_card(command):
+                def get_command(section, option, default=None):
+                    if (section, option) == ('report', 'convert_command'):
+                        return command
+                    return get(section, option, default=default)
+                with patch.object(config, 'get', get_command):
+                    return JobCard.execute([job.id], {})[:2]
+
+            # A stand-in for LibreOffice: it "converts" by copying
+            extension, content = print_card(
+                'cp "%(input_path)s" "%(output_path)s"')
+            self.assertEqual(extension, 'pdf')
+            self.assertTrue(content)
+            extension, content = print_card(
+                'no-such-office --convert-to "%(output_extension)s"')
+            self.assertEqual(extension, 'odt')
+            self.assertIn(b'content.xml', content)
 
 
 del ModuleTestCase

@@ -126,6 +126,8 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                 'repair_location': ('storage', 'under_repair', 'company'),
                 'quarantine_location': ('storage', 'returned', 'company'),
                 'custody_location': ('storage', 'under_repair', 'customer'),
+                'custody_bench_location': (
+                    'storage', 'under_repair', 'customer'),
                 'scrap_location': ('lost_found', 'scrapped', 'company'),
                 }
             for field, expected in zones.items():
@@ -140,6 +142,7 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                     f for f in zones if getattr(branch, f).parent == branch})
             self.assertIn(branch.scrap_location, branch.waste_locations)
             self.assertEqual(branch.custody_location.code, 'DT-CUS')
+            self.assertEqual(branch.custody_bench_location.code, 'DT-CBE')
 
             with self.assertRaisesRegex(CreateBranchError, 'DT'):
                 self.create_branches('DT')

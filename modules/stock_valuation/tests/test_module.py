@@ -25,7 +25,7 @@ NO_ORIGIN = {'_skip_warnings': True}
 
 def create_goods(*goods):
     """Create a product of each (name, tracking, cost method or None,
-    account category) of goods; return the products"""
+    account category or None) of goods; return the products"""
     pool = Pool()
     Template = pool.get('product.template')
     Uom = pool.get('product.uom')
@@ -37,9 +37,10 @@ def create_goods(*goods):
             'type': 'goods',
             'default_uom': unit.id,
             'tracking': tracking,
-            'account_category': category.id,
             'products': [('create', [{}])],
             }
+        if category:
+            values['account_category'] = category.id
         if method:
             values['cost_price_method'] = method
         vlist.append(values)
