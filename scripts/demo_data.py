@@ -252,6 +252,30 @@ def create_count_schedules(schedules, today):
         schedule.save()
 
 
+def create_warranty_policies():
+    "The shop's warranties: new phones and refurbished phones"
+    Policy = Model.get('warranty.policy')
+    policies = []
+    for name, condition, days, months, terms in [
+            ("New Phones", 'new', 14, 24,
+                "A faulty phone is replaced within 14 days of its sale and "
+                "repaired free of charge for 24 months."),
+            ("Refurbished Phones", 'refurbished', 7, 12,
+                "A faulty refurbished phone is replaced within 7 days of its "
+                "sale and repaired free of charge for 12 months."),
+            ]:
+        policy = Policy(name=name, condition=condition)
+        policy.replacement_days = days
+        policy.service_months = months
+        policy.terms = terms
+        policy.exclusions = (
+            "Liquid damage, a broken screen, damage from unauthorised "
+            "repairs.")
+        policies.append(policy)
+    Policy.save(policies)
+    return policies
+
+
 def main(argv=None):
     args = parse_args(argv)
     config = proteus_config.set_trytond(
@@ -312,6 +336,8 @@ def main(argv=None):
     create_count_schedules(
         [(downtown, 'weeks'), (airport, 'months')], today)
     log("count schedules created: Downtown weekly, Airport monthly")
+    create_warranty_policies()
+    log("warranty policies created: new and refurbished phones")
 
     User = Model.get('res.user')
     for login, name, role, branch in [

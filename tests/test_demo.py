@@ -59,6 +59,15 @@ def test_count_schedules(admin):
     assert schedules == {'DT': ('weeks', True), 'AP': ('months', True)}
 
 
+def test_warranty_policies(admin):
+    "New and refurbished phones each have their policy, at version 1"
+    Policy = Model.get('warranty.policy')
+    policies = {p.condition: (
+            p.replacement_days, p.service_months, p.version)
+        for p in Policy.find([])}
+    assert policies == {'new': (14, 24, 1), 'refurbished': (7, 12, 1)}
+
+
 def test_phones_have_valid_unique_imeis_in_stock(admin):
     Product = Model.get('product.product')
     Lot = Model.get('stock.lot')

@@ -96,9 +96,31 @@ def checked_by_another(func):
     return wrapper
 
 
+class CustomerUnitMixin:
+    "A numbered document about a customer's unit, named after both"
+    __slots__ = ()
+
+    @property
+    def party(self):
+        "The customer, who owns the unit the document gives"
+        return self.customer
+
+    def get_rec_name(self, name):
+        return f'{self.number or self.id} ({self.lot.rec_name})'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('number', operator, value),
+            ('lot.rec_name', operator, value),
+            ]
+
+
 class Job(
-        ControlledMixin, WarehouseBranchMixin, Workflow, ModelSQL,
-        ModelView):
+        CustomerUnitMixin, ControlledMixin, WarehouseBranchMixin, Workflow,
+        ModelSQL, ModelView):
     "Repair Job"
     __name__ = 'repair.job'
     _rec_name = 'number'
@@ -358,18 +380,6 @@ class Job(
             for name in names:
                 result[name][job.id] = values[name]
         return result
-
-    def get_rec_name(self, name):
-        return f'{self.number or self.id} ({self.lot.rec_name})'
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
-        return [bool_op,
-            ('number', operator, value),
-            ('lot.rec_name', operator, value),
-            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -7,11 +7,10 @@ import trytond.config as config
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.repair.exceptions import IntakeError, RepairError
-from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from .tools import create_shop, receive
+from .tools import create_shop, create_unit
 
 
 class RepairTestCase(CompanyTestMixin, ModuleTestCase):
@@ -29,10 +28,7 @@ class RepairTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             branch, phone, _ = create_shop()
-            lot, = Lot.create([{
-                        'product': phone.id,
-                        'imei': imeis('35209011', 1)[0]}])
-            receive(phone, branch.storage_location, 1, '300', lot=lot)
+            lot = create_unit(phone, branch.storage_location)
             party, = Party.create([{'name': "Shop"}])
 
             job, = Job.create([{
@@ -75,14 +71,11 @@ class RepairTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Job = pool.get('repair.job')
         JobCard = pool.get('repair.job.card', type='report')
-        Lot = pool.get('stock.lot')
         Party = pool.get('party.party')
         company = create_company()
         with set_company(company):
             branch, phone, _ = create_shop()
-            lot, = Lot.create([{
-                        'product': phone.id,
-                        'imei': imeis('35209011', 1)[0]}])
+            lot = create_unit(phone)
             party, = Party.create([{'name': "Alice"}])
             job, = Job.create([{
                         'customer': party.id, 'lot': lot.id,

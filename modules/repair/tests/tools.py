@@ -3,6 +3,7 @@
 # license terms.
 from decimal import Decimal
 
+from trytond.modules.stock_lot_serial.tests.tools import imeis
 from trytond.modules.stock_valuation.tests.test_module import create_goods
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -38,3 +39,15 @@ def receive(product, location, quantity, unit_price, lot=None):
                 }])
     Move.do([move])
     return move
+
+
+def create_unit(product, location=None, cost='300', index=0):
+    """Create a unit of product with a valid IMEI, received at location at
+    cost if location is given"""
+    Lot = Pool().get('stock.lot')
+    lot, = Lot.create([{
+                'product': product.id,
+                'imei': imeis('35209011', 1, index)[0]}])
+    if location:
+        receive(product, location, 1, cost, lot=lot)
+    return lot
