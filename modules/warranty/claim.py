@@ -7,7 +7,8 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.repair.job import CustomerUnitMixin, in_group
+from trytond.modules.repair.job import (
+    CustomerUnitMixin, company_product, in_group)
 from trytond.modules.stock_branch.stock import WarehouseBranchMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
@@ -20,6 +21,7 @@ from .stock import PHASES
 # The phases in which each outcome is due without a manager's say
 OUTCOME_PHASES = {
     'replace': {'replacement'},
+    'refund': {'replacement'},
     'repair': {'replacement', 'service'},
     }
 
@@ -82,6 +84,7 @@ class Claim(
             (None, ""),
             ('replace', "Replaced"),
             ('repair', "Repaired"),
+            ('refund', "Refunded"),
             ('reject', "Rejected"),
             ], "Outcome", readonly=True)
     replacement = fields.Many2One(
@@ -105,6 +108,12 @@ class Claim(
         'repair.job', "Repair Job", readonly=True,
         states={
             'invisible': ~Eval('repair_job'),
+            })
+    credit_note = fields.Many2One(
+        'account.invoice', "Credit Note", readonly=True,
+        domain=[('company', '=', Eval('company', -1))],
+        states={
+            'invisible': ~Eval('credit_note'),
             })
     reject_reason = fields.Text(
         "Reason for Rejection", states={
@@ -134,7 +143,8 @@ class Claim(
             ('draft', 'done'),
             ('draft', 'cancelled'),
             }
-        for button in ['replace', 'repair', 'reject', 'cancel', 'force']:
+        for button in [
+                'replace', 'repair', 'refund', 'reject', 'cancel', 'force']:
             cls._buttons[button] = {
                 'invisible': Eval('state') != 'draft',
                 'depends': ['state'],
@@ -194,6 +204,12 @@ class Claim(
                 if not lot.warranty:
                     raise EligibilityError(gettext(
                             'warranty.msg_claim_unsold', unit=lot.rec_name))
+                location = lot.current_location
+                if not location or location.type != 'customer':
+                    raise EligibilityError(gettext(
+                            'warranty.msg_claim_not_with_customer',
+                            unit=lot.rec_name,
+                            location=location.rec_name if location else '-'))
                 values['warranty'] = lot.warranty.id
                 if not values.get('customer') and lot.warranty.customer:
                     values['customer'] = lot.warranty.customer.id
@@ -226,7 +242,7 @@ class Claim(
     def copy(cls, claims, default=None):
         default = default.copy() if default else {}
         for name in ['number', 'outcome', 'replacement', 'repair_job',
-                'forced_by', 'moves']:
+                'credit_note', 'forced_by', 'moves']:
             default.setdefault(name, None)
         default.setdefault('forced', False)
         return super().copy(claims, default=default)
@@ -302,25 +318,11 @@ class Claim(
     def _replacement_moves(self):
         pool = Pool()
         Move = pool.get('stock.move')
-        quarantine = self.warehouse.quarantine_location
-        if not quarantine:
-            raise WarrantyError(gettext(
-                    'warranty.msg_branch_without_quarantine',
-                    branch=self.warehouse.rec_name))
         customer_location = (self.customer.customer_location
             if self.customer else self.lot.current_location)
-        faulty = self.lot
         replacement = self.replacement
-        currency = self.company.currency
         return [
-            # Back at its own cost, for the inspection
-            Move(
-                product=faulty.product, unit=faulty.product.default_uom,
-                quantity=1, lot=faulty,
-                from_location=faulty.current_location,
-                to_location=quarantine, company=self.company,
-                unit_price=faulty.unit_cost or Decimal(0),
-                currency=currency, origin=self),
+            self._return_move(),
             # Given at no charge
             Move(
                 product=replacement.product,
@@ -328,8 +330,80 @@ class Claim(
                 lot=replacement,
                 from_location=replacement.current_location,
                 to_location=customer_location, company=self.company,
-                unit_price=Decimal(0), currency=currency, origin=self),
+                unit_price=Decimal(0), currency=self.company.currency,
+                origin=self),
             ]
+
+    def _return_move(self):
+        "The faulty unit back into quarantine at its own cost"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        quarantine = self.warehouse.quarantine_location
+        if not quarantine:
+            raise WarrantyError(gettext(
+                    'warranty.msg_branch_without_quarantine',
+                    branch=self.warehouse.rec_name))
+        faulty = self.lot
+        return Move(
+            product=faulty.product, unit=faulty.product.default_uom,
+            quantity=1, lot=faulty,
+            from_location=faulty.current_location,
+            to_location=quarantine, company=self.company,
+            unit_price=faulty.unit_cost or Decimal(0),
+            currency=self.company.currency, origin=self)
+
+    @classmethod
+    @ModelView.button
+    @decided('refund')
+    @Workflow.transition('done')
+    def refund(cls, claims):
+        """Take the faulty unit back into the returns quarantine and credit
+        the customer the price it was sold at"""
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        Move = pool.get('stock.move')
+        for claim in claims:
+            if not claim.customer:
+                raise ClaimError(gettext(
+                        'warranty.msg_claim_no_customer',
+                        claim=claim.rec_name))
+        moves = [c._return_move() for c in claims]
+        credit_notes = [c._get_credit_note() for c in claims]
+        with without_check_access():
+            Move.save(moves)
+            Move.do(moves)
+            Invoice.save(credit_notes)
+            Invoice.update_taxes(credit_notes)
+        for claim, credit_note in zip(claims, credit_notes):
+            claim.credit_note = credit_note
+            claim.outcome = 'refund'
+        cls.save(claims)
+
+    def _get_credit_note(self):
+        "The customer's draft credit note of the price the unit was sold at"
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        party = self.customer
+        product = company_product(self.lot.product, self.company)
+        line = InvoiceLine(
+            type='line', invoice_type='out', company=self.company,
+            currency=self.company.currency, origin=self, product=product,
+            description=f'{product.rec_name} {self.lot.rec_name}',
+            quantity=-1, unit=product.default_uom,
+            unit_price=self.warranty.sale_price or Decimal(0))
+        line.account = product.account_revenue_used
+        line.taxes = product.customer_taxes_used
+        invoice = Invoice(
+            company=self.company, type='out', party=party,
+            invoice_address=party.address_get(type='invoice'),
+            currency=self.company.currency,
+            account=party.account_receivable_used,
+            description=self.rec_name,
+            payment_term=party.customer_payment_term,
+            lines=[line])
+        invoice.set_journal()
+        return invoice
 
     @classmethod
     @ModelView.button

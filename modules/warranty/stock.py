@@ -115,6 +115,14 @@ class UnitWarranty(ModelSQL, ModelView):
         return phase_at(
             self.start_date, self.replacement_end, self.service_end, date)
 
+    @property
+    def sale_price(self):
+        "The price the unit, or the unit it replaced, was sold at"
+        if self.move:
+            return self.move.unit_price
+        if self.inherited_from:
+            return self.inherited_from.sale_price
+
     def phase_end(self, phase):
         return {
             'replacement': self.replacement_end,
