@@ -82,6 +82,37 @@ def company_product(product, company):
         return type(product)(product.id)
 
 
+def customer_invoice(company, party, description):
+    "A draft customer invoice of company to party"
+    pool = Pool()
+    Invoice = pool.get('account.invoice')
+    invoice = Invoice(
+        company=company, type='out', party=party,
+        invoice_address=party.address_get(type='invoice'),
+        currency=company.currency,
+        account=party.account_receivable_used,
+        description=description,
+        payment_term=party.customer_payment_term)
+    invoice.set_journal()
+    return invoice
+
+
+def customer_invoice_line(
+        company, product, quantity, unit_price, origin, description=None):
+    "A customer invoice line of product with its revenue account and taxes"
+    pool = Pool()
+    InvoiceLine = pool.get('account.invoice.line')
+    product = company_product(product, company)
+    line = InvoiceLine(
+        type='line', invoice_type='out', company=company,
+        currency=company.currency, origin=origin, product=product,
+        description=description or product.rec_name, quantity=quantity,
+        unit=product.default_uom, unit_price=unit_price)
+    line.account = product.account_revenue_used
+    line.taxes = product.customer_taxes_used
+    return line
+
+
 def checked_by_another(func):
     "Refuse the quality check to the technician who repaired"
     @functools.wraps(func)
@@ -646,36 +677,12 @@ class Job(
         cls.save(jobs)
 
     def _get_invoice(self):
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        party = self.customer
-        invoice = Invoice(
-            company=self.company,
-            type='out',
-            party=party,
-            invoice_address=party.address_get(type='invoice'),
-            currency=self.company.currency,
-            account=party.account_receivable_used,
-            description=self.rec_name,
-            payment_term=party.customer_payment_term,
-            )
-        invoice.set_journal()
-        return invoice
+        return customer_invoice(self.company, self.customer, self.rec_name)
 
     def _get_fee_invoice_line(self, configuration):
-        pool = Pool()
-        InvoiceLine = pool.get('account.invoice.line')
-        product = company_product(
-            configuration.diagnostic_product, self.company)
-        line = InvoiceLine(
-            type='line', invoice_type='out', company=self.company,
-            currency=self.company.currency, origin=self, product=product,
-            description=product.rec_name, quantity=1,
-            unit=product.default_uom,
-            unit_price=configuration.diagnostic_fee)
-        line.account = product.account_revenue_used
-        line.taxes = product.customer_taxes_used
-        return line
+        return customer_invoice_line(
+            self.company, configuration.diagnostic_product, 1,
+            configuration.diagnostic_fee, self)
 
     # Transitions
 
@@ -1027,19 +1034,9 @@ class JobLine(ModelSQL, ModelView):
 
     def get_invoice_line(self):
         "The customer invoice line of the line"
-        pool = Pool()
-        InvoiceLine = pool.get('account.invoice.line')
-        job = self.job
-        product = company_product(self.product, job.company)
-        line = InvoiceLine(
-            type='line', invoice_type='out', company=job.company,
-            currency=job.company.currency, origin=self,
-            product=product, quantity=self.quantity,
-            unit=product.default_uom, unit_price=self.unit_price,
-            description=self.description or product.rec_name)
-        line.account = product.account_revenue_used
-        line.taxes = product.customer_taxes_used
-        return line
+        return customer_invoice_line(
+            self.job.company, self.product, self.quantity, self.unit_price,
+            self, description=self.description)
 
     def get_move(self, to_location):
         "The move that reserves and then consumes the part"

@@ -8,7 +8,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.repair.job import (
-    CustomerUnitMixin, company_product, in_group)
+    CustomerUnitMixin, customer_invoice, customer_invoice_line, in_group)
 from trytond.modules.stock_branch.stock import WarehouseBranchMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
@@ -362,11 +362,7 @@ class Claim(
         pool = Pool()
         Invoice = pool.get('account.invoice')
         Move = pool.get('stock.move')
-        for claim in claims:
-            if not claim.customer:
-                raise ClaimError(gettext(
-                        'warranty.msg_claim_no_customer',
-                        claim=claim.rec_name))
+        cls.check_customer(claims)
         moves = [c._return_move() for c in claims]
         credit_notes = [c._get_credit_note() for c in claims]
         with without_check_access():
@@ -381,29 +377,23 @@ class Claim(
 
     def _get_credit_note(self):
         "The customer's draft credit note of the price the unit was sold at"
-        pool = Pool()
-        Invoice = pool.get('account.invoice')
-        InvoiceLine = pool.get('account.invoice.line')
-        party = self.customer
-        product = company_product(self.lot.product, self.company)
-        line = InvoiceLine(
-            type='line', invoice_type='out', company=self.company,
-            currency=self.company.currency, origin=self, product=product,
-            description=f'{product.rec_name} {self.lot.rec_name}',
-            quantity=-1, unit=product.default_uom,
-            unit_price=self.warranty.sale_price or Decimal(0))
-        line.account = product.account_revenue_used
-        line.taxes = product.customer_taxes_used
-        invoice = Invoice(
-            company=self.company, type='out', party=party,
-            invoice_address=party.address_get(type='invoice'),
-            currency=self.company.currency,
-            account=party.account_receivable_used,
-            description=self.rec_name,
-            payment_term=party.customer_payment_term,
-            lines=[line])
-        invoice.set_journal()
-        return invoice
+        credit_note = customer_invoice(
+            self.company, self.customer, self.rec_name)
+        credit_note.lines = [customer_invoice_line(
+                self.company, self.lot.product, -1,
+                self.warranty.sale_price or Decimal(0), self,
+                description=f'{self.lot.product.rec_name} '
+                f'{self.lot.rec_name}')]
+        return credit_note
+
+    @classmethod
+    def check_customer(cls, claims):
+        "Refuse claims that have nobody to give a unit or money back to"
+        for claim in claims:
+            if not claim.customer:
+                raise ClaimError(gettext(
+                        'warranty.msg_claim_no_customer',
+                        claim=claim.rec_name))
 
     @classmethod
     @ModelView.button
@@ -413,12 +403,9 @@ class Claim(
         "Open a repair job at no charge for each claim"
         pool = Pool()
         Job = pool.get('repair.job')
+        cls.check_customer(claims)
         jobs = []
         for claim in claims:
-            if not claim.customer:
-                raise ClaimError(gettext(
-                        'warranty.msg_claim_no_customer',
-                        claim=claim.rec_name))
             jobs.append(Job(
                     company=claim.company, warehouse=claim.warehouse,
                     customer=claim.customer, lot=claim.lot,
