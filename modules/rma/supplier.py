@@ -1,6 +1,7 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+from collections import defaultdict
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -248,6 +249,10 @@ class SupplierRMA(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                         'rma.msg_supplier_rma_no_lines', rma=rma.rec_name))
             for line in rma.lines:
                 errors.extend(line.sendable_errors())
+        errors.extend(gettext(
+                'rma.msg_supplier_rma_line_short',
+                line=l.rec_name, location=l.from_location.rec_name)
+            for l in cls.short_lines([l for r in rmas for l in r.lines]))
         if errors:
             raise SupplierRMAError(gettext(
                     'rma.msg_supplier_rma_send_refused',
@@ -267,6 +272,33 @@ class SupplierRMA(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
                                 location=l.from_location.rec_name)
                             for l in missing)))
             Move.do(moves)
+
+    @classmethod
+    def short_lines(cls, lines):
+        "The batch lines asking for more than waits in their location"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Product = pool.get('product.product')
+        Uom = pool.get('product.uom')
+        needed = defaultdict(float)
+        for line in lines:
+            if not line.product.serialized:
+                key = (line.from_location.id, line.product.id,
+                    line.lot.id if line.lot else None)
+                needed[key] += Uom.compute_qty(
+                    line.unit, line.quantity, line.product.default_uom)
+        if not needed:
+            return []
+        with Transaction().set_context(
+                stock_date_end=Date.today(), stock_assign=True):
+            on_hand = Product.products_by_location(
+                list({k[0] for k in needed}), with_childs=False,
+                grouping=('product', 'lot'),
+                grouping_filter=(list({k[1] for k in needed}),))
+        short = {k for k, q in needed.items() if q > on_hand.get(k, 0)}
+        return [l for l in lines if not l.product.serialized
+            and (l.from_location.id, l.product.id,
+                l.lot.id if l.lot else None) in short]
 
     @classmethod
     @ModelView.button

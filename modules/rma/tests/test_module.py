@@ -6,7 +6,8 @@ from decimal import Decimal
 from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.modules.repair.tests.tools import create_unit, receive
+from trytond.modules.repair.tests.tools import (
+    create_shop, create_unit, receive)
 from trytond.modules.rma.exceptions import (
     InspectionError, ReturnScanError, SupplierRMAError)
 from trytond.modules.stock_lot_serial.tests.tools import imeis
@@ -355,6 +356,50 @@ class RMATestCase(CompanyTestMixin, ModuleTestCase):
             third, = Inspection.search([
                     ('lot', '=', unit.id), ('state', '=', 'pending')])
             self.assertEqual(third.origin, Line(rma.lines[0].id))
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_supplier_rma_of_a_batch(self):
+        "A quantity goes back as inspected, and no more than is there"
+        pool = Pool()
+        Inspection = pool.get('rma.inspection')
+        Party = pool.get('party.party')
+        Product = pool.get('product.product')
+        SupplierRMA = pool.get('rma.supplier')
+        Line = pool.get('rma.supplier.line')
+        company = create_company()
+        with set_company(company):
+            branch, _, screen = create_shop()
+            supplier, = Party.create([{'name': "Parts Ltd"}])
+            receive(screen, branch.quarantine_location, 5, '40')
+            inspection, = Inspection.search([])
+            self.assertEqual(
+                (inspection.product, inspection.quantity, inspection.lot),
+                (screen, 5, None))
+            Inspection.write([inspection], {'supplier': supplier.id})
+            Inspection.to_supplier([inspection])
+            rma, = SupplierRMA.search([])
+            line, = rma.lines
+            self.assertEqual(
+                (line.quantity, line.unit_cost, line.amount),
+                (5, Decimal('40'), Decimal('200')))
+
+            # More than waits in quarantine is refused; nothing moves
+            Line.write([line], {'quantity': 6})
+            with self.assertRaisesRegex(SupplierRMAError, 'not in'):
+                SupplierRMA.send([rma])
+
+            def on_hand(location):
+                with Transaction().set_context(locations=[location.id]):
+                    return Product(screen.id).quantity
+            self.assertEqual(on_hand(branch.quarantine_location), 5)
+
+            Line.write([line], {'quantity': 5})
+            SupplierRMA.send([rma])
+            self.assertEqual(on_hand(branch.quarantine_location), 0)
+            Line.write([line], {'outcome': 'replace'})
+            SupplierRMA.accept([rma])
+            self.assertEqual(on_hand(branch.storage_location), 5)
+            self.assertIsNone(Line(line.id).replacement)
 
 
 del ModuleTestCase
