@@ -1,0 +1,379 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from decimal import Decimal
+
+from sql import Null
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelView, Unique, fields
+from trytond.modules.product import round_price
+from trytond.modules.stock_branch.transfer import parse_scans
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If
+from trytond.rpc import RPC
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import POSError, POSScanError, POSUnitError
+
+# Internal context key (RPC strips keys starting with "_")
+MOVED_CONTEXT = '_sale_point_serial_moved'
+
+
+class POSSale(metaclass=PoolMeta):
+    __name__ = 'sale.point.sale'
+
+    party = fields.Many2One(
+        'party.party', "Customer",
+        states={
+            'readonly': Eval('state') != 'open',
+            },
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
+        help="Required to sell a serialized unit: its warranty is the "
+        "customer's.")
+    client_key = fields.Char(
+        "Client Key", readonly=True, strip=False,
+        help="The till's own key of the sale: a sale submitted again with "
+        "the same key is the same sale.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('client_key_unique', Unique(t, t.point, t.client_key),
+                'sale_point_serial.msg_sale_client_key_unique'),
+            ]
+        cls._sql_indexes.add(
+            Index(t, (t.client_key, Index.Equality()),
+                where=t.client_key != Null))
+        cls._buttons.update(
+            scan={
+                'invisible': Eval('state') != 'open',
+                'depends': ['state'],
+                },
+            )
+        cls.__rpc__.update(
+            submit=RPC(readonly=False, result=lambda r: list(map(int, r))),
+            )
+
+    @classmethod
+    def copy(cls, sales, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('client_key', None)
+        return super().copy(sales, default=default)
+
+    @classmethod
+    @ModelView.button_action('sale_point_serial.wizard_sale_scan')
+    def scan(cls, sales):
+        pass
+
+    @classmethod
+    def add_scans(cls, sale, entries):
+        """Add a line for each scan to the open sale
+
+        entries is [(code, quantity)].  A unit comes at its own price
+        and must be available at the point's storage; a batch number
+        sells from that batch, a product code by first expiry at posting.
+        All refusals are reported at once and nothing is added."""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Line = pool.get('sale.point.sale.line')
+        Scan = pool.get('stock.lot.scan')
+        sale = cls(sale.id)
+        if sale.state != 'open':
+            raise POSScanError(gettext(
+                    'sale_point_serial.msg_sale_scan_state',
+                    sale=sale.rec_name))
+        resolved, unknown = Lot.resolve_scans(entries)
+        errors = [gettext('sale_point_serial.msg_scan_unknown', code=c)
+            for c in unknown]
+        on_sale = {l.lot for l in sale.lines if l.lot}
+        lines = []
+        for code, quantity, lot, product in resolved:
+            if not product.salable:
+                errors.append(gettext(
+                        'sale_point_serial.msg_scan_not_salable',
+                        code=code, product=product.rec_name))
+                continue
+            if lot and product.serialized:
+                if lot in on_sale:
+                    errors.append(gettext(
+                            'sale_point_serial.msg_scan_twice', code=code))
+                    continue
+                on_sale.add(lot)
+                error = sale.unit_unavailable(lot)
+                if error:
+                    errors.append(error)
+                    continue
+                quantity = 1
+            line = Line(sale=sale, product=product, quantity=quantity)
+            line.on_change_product()
+            if lot:
+                line.lot = lot
+                line.on_change_lot()
+            lines.append(line)
+        if errors:
+            Scan.record(cls.__name__ + '.scan', [
+                    (c, 'rejected', None, None) for c in unknown])
+            raise POSScanError(gettext(
+                    'sale_point_serial.msg_sale_scan_refused',
+                    sale=sale.rec_name, errors='\n'.join(errors)))
+        Line.save(lines)
+        Scan.record(cls.__name__ + '.scan', [
+                (c, 'matched', l.id if l else None, None)
+                for c, _, l, _ in resolved], own_transaction=False)
+        return lines
+
+    def unit_unavailable(self, lot):
+        "The message why the point cannot sell the unit lot, or None"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        storage = self.point.storage_location
+        location = lot.current_location
+        if (lot.state != 'available' or not location
+                or location not in Location.search([
+                        ('parent', 'child_of', [storage.id]),
+                        ])):
+            Lot = pool.get('stock.lot')
+            states = dict(Lot.fields_get(['state'])['state']['selection'])
+            return gettext(
+                'sale_point_serial.msg_unit_unavailable',
+                unit=lot.rec_name, point=self.point.rec_name,
+                storage=storage.rec_name,
+                state=states.get(lot.state, '-'),
+                location=location.rec_name if location else '-')
+
+    @classmethod
+    def check_units(cls, sales):
+        """Refuse sales of units without a customer, or of units not
+        available at the point; the units are locked first"""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        units = [l.lot for s in sales for l in s.lines
+            if l.lot and l.product.serialized and l.quantity > 0]
+        if units:
+            Lot.lock(units)
+        errors = []
+        for sale in sales:
+            seen = set()
+            for line in sale.lines:
+                if not line.product.serialized:
+                    continue
+                if not line.lot:
+                    errors.append(gettext(
+                            'sale_point_serial.msg_line_unit_required',
+                            line=line.rec_name))
+                    continue
+                if not sale.party:
+                    errors.append(gettext(
+                            'sale_point_serial.msg_sale_customer_required',
+                            sale=sale.rec_name, unit=line.lot.rec_name))
+                if line.lot in seen:
+                    errors.append(gettext(
+                            'sale_point_serial.msg_sale_unit_twice',
+                            sale=sale.rec_name, unit=line.lot.rec_name))
+                seen.add(line.lot)
+                if line.quantity > 0:
+                    error = sale.unit_unavailable(Lot(line.lot.id))
+                    if error:
+                        errors.append(error)
+        if errors:
+            raise POSUnitError(gettext(
+                    'sale_point_serial.msg_sale_refused',
+                    errors='\n'.join(errors)))
+
+    @classmethod
+    def do(cls, sales):
+        cls.check_units(sales)
+        super().do(sales)
+
+    @classmethod
+    @ModelView.button
+    def post(cls, sales):
+        "Post each sale once: the first post wins, a repeated one is a no-op"
+        # Locked before anything is read: a concurrent post waits, then
+        # finds the sale posted
+        cls.lock(sales)
+        sales = [s for s in cls.browse(sales) if s.state == 'done']
+        if not sales:
+            return
+        cls.check_units(sales)
+        cls.move_stock(sales)
+        with Transaction().set_context(**{MOVED_CONTEXT: True}):
+            super().post(sales)
+
+    @classmethod
+    def move_stock(cls, sales):
+        """Reserve and do the stock moves of the sales' lines
+
+        The reservation locks each product at the branch and re-reads it,
+        so what is gone is refused; batches are picked by first expiry."""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        lines = [l for s in sales for l in s.lines]
+        moves = [m for m in (l.get_stock_move() for l in lines) if m]
+        if not moves:
+            return
+        with without_check_access():
+            Move.save(moves)
+            Move.reserve([m for m in moves if m.from_location.type
+                    in {'storage', 'view'}])
+            Move.do(Move.search([
+                        ('origin', 'in', [str(l) for l in lines]),
+                        ('state', '!=', 'done'),
+                        ]))
+
+    @classmethod
+    def submit(cls, vlist):
+        """Create, process and post sales from a till, once per client key
+
+        Each values dict needs its point and client_key.  A key already
+        submitted returns its sale and changes nothing, so a till may
+        send again what it is not sure was received.  Return the sales."""
+        pool = Pool()
+        Point = pool.get('sale.point')
+        for values in vlist:
+            if not values.get('client_key') or not values.get('point'):
+                raise POSError(gettext(
+                        'sale_point_serial.msg_submit_key_required'))
+        # Submits of a till queue on its point: each finds its key's sale
+        Point.lock(Point.browse(list({v['point'] for v in vlist})))
+        sales = {}
+        for values in vlist:
+            key = (values['point'], values['client_key'])
+            found = cls.search([
+                    ('point', '=', key[0]),
+                    ('client_key', '=', key[1]),
+                    ], limit=1)
+            sales[key] = found[0] if found else None
+        new = [v for v in vlist
+            if not sales[(v['point'], v['client_key'])]]
+        if new:
+            for sale, values in zip(cls.create(new), new):
+                sales[(values['point'], values['client_key'])] = sale
+        result = [sales[(v['point'], v['client_key'])] for v in vlist]
+        to_process = [s for s in cls.browse(result) if s.state == 'open']
+        cls.process(to_process)
+        cls.post([s for s in cls.browse(result) if s.state == 'done'])
+        return cls.browse(result)
+
+
+class POSSaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.point.sale.line'
+
+    lot = fields.Many2One(
+        'stock.lot', "Unit or Batch",
+        domain=[
+            If(Bool(Eval('product')),
+                ('product', '=', Eval('product', -1)),
+                ()),
+            ],
+        states={
+            'readonly': Eval('sale_state') != 'open',
+            'required': (Bool(Eval('serialized'))
+                & (Eval('sale_state') != 'open')),
+            },
+        help="The unit sold, found by its IMEI or serial number, or the "
+        "batch it is taken from.")
+    serialized = fields.Function(
+        fields.Boolean("Serialized"), 'on_change_with_serialized')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.lot, Index.Range())))
+        cls.quantity.domain = [
+            cls.quantity.domain or [],
+            If(Bool(Eval('serialized')),
+                ['OR',
+                    ('quantity', '=', 1),
+                    ('quantity', '=', -1),
+                    ],
+                []),
+            ]
+
+    @fields.depends('product')
+    def on_change_with_serialized(self, name=None):
+        return bool(self.product and self.product.serialized)
+
+    @fields.depends('lot', 'product', 'quantity',
+        methods=['on_change_product'])
+    def on_change_lot(self):
+        pool = Pool()
+        Tax = pool.get('account.tax')
+        if not self.lot:
+            return
+        if self.product != self.lot.product:
+            self.product = self.lot.product
+            self.on_change_product()
+        if self.lot.product.serialized:
+            self.quantity = (
+                -1 if self.quantity and self.quantity < 0 else 1)
+        price = self.lot.unit_list_price
+        if price is not None and self.sale and self.sale.point:
+            self.unit_list_price = round_price(price)
+            taxes = Tax.compute(
+                self.taxes, self.unit_list_price, 1, date=self.sale.date)
+            gross = self.unit_list_price + sum(
+                t['amount'] for t in taxes)
+            self.unit_gross_price = gross.quantize(
+                Decimal(1) / 10 ** self.__class__.unit_gross_price.digits[1])
+            self.unit_price = self.on_change_with_unit_price()
+            self.amount = self.on_change_with_amount()
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        default = default.copy() if default else {}
+        default.setdefault('lot', None)
+        return super().copy(lines, default=default)
+
+    def get_stock_move(self):
+        # The sale's post has moved the stock already
+        if Transaction().context.get(MOVED_CONTEXT):
+            return
+        move = super().get_stock_move()
+        if move and self.lot:
+            move.lot = self.lot
+            location = self.lot.current_location
+            if (self.quantity > 0 and self.product.serialized and location
+                    and location != move.from_location):
+                # The unit may sit in a child of the point's storage
+                move.from_location = location
+        return move
+
+
+class POSSaleScanStart(ModelView):
+    __name__ = 'sale.point.sale.scan.start'
+
+    sale = fields.Many2One('sale.point.sale', "Sale", readonly=True)
+    scans = fields.Text(
+        "Scans", required=True,
+        help="One scan per line: an IMEI or serial number, or a batch "
+        "number or product code followed by its quantity.")
+
+
+class POSSaleScan(Wizard):
+    "Add the scanned units and products to a sale at the point of sale"
+    __name__ = 'sale.point.sale.scan'
+
+    start = StateView('sale.point.sale.scan.start',
+        'sale_point_serial.sale_scan_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Add", 'add', 'tryton-ok', default=True),
+            ])
+    add = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'sale': self.record.id if self.record else None,
+            }
+
+    def transition_add(self):
+        self.model.add_scans(self.record, parse_scans(self.start.scans))
+        return 'end'

@@ -1,0 +1,117 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+"""Real parallel till sales on PostgreSQL (SQLite has no row locks).
+
+Workers run their transactions as trytond's dispatcher does (see
+stock_lot_serial's concurrency tests).
+"""
+import unittest
+
+from trytond import backend
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.repair.tests.tools import create_unit
+from trytond.modules.sale_point_serial.exceptions import POSUnitError
+from trytond.modules.stock_lot_serial.tests.test_concurrency import (
+    in_transaction, race)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
+from trytond.transaction import Transaction
+
+from .tools import create_till, paid_sale
+
+
+@unittest.skipIf(backend.name == 'sqlite', "SQLite has no row locks")
+class SalePointSerialConcurrencyTestCase(unittest.TestCase):
+    "Two tills selling one phone; one sale posted twice at once"
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['sale_point_serial', 'stock_valuation'])
+        status, error = in_transaction(
+            {'_skip_warnings': True}, cls.setup_shop)
+        assert status == 'done', error
+
+    @classmethod
+    def setup_shop(cls):
+        "Two tills of one branch, a phone and a paid sale of a service"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Point = pool.get('sale.point')
+        Sale = pool.get('sale.point.sale')
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            point, phone, _ = create_till(company)
+            other, = Point.copy([point], {'name': "Second Till"})
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            alice, = Party.create([{'name': "Alice"}])
+            cls.sales = [Sale.create([paid_sale(
+                                till, [(phone, 1, unit)], party=alice)])[0].id
+                for till in [point, other]]
+            fitting, = Template.create([{
+                        'name': "Screen Protector Fitting",
+                        'type': 'service', 'salable': True,
+                        'list_price': 30,
+                        'default_uom': phone.default_uom.id,
+                        'sale_uom': phone.default_uom.id,
+                        'account_category': phone.account_category.id,
+                        'products': [('create', [{}])],
+                        }])
+            # No stock to lock: only the sale's own lock keeps it once
+            service, = Sale.create([paid_sale(
+                        point, [(fitting.products[0], 1, None)])])
+            Sale.process([service])
+            cls.service = service.id
+            cls.context = {'company': company.id, '_skip_warnings': True}
+            cls.unit = unit.id
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+
+    def test_phone_sold_once(self):
+        "Two tills selling the same phone: one sells, one is refused"
+        def sell(index):
+            Sale = Pool().get('sale.point.sale')
+            sale = Sale(self.sales[index])
+            Sale.process([sale])
+            Sale.post([sale])
+        results = race(2, self.context, sell)
+        statuses = sorted(status for status, _ in results)
+        self.assertEqual(statuses, ['done', 'refused'], results)
+        refusal, = [value for status, value in results if status == 'refused']
+        self.assertIsInstance(refusal, POSUnitError)
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Move = pool.get('stock.move')
+            Sale = pool.get('sale.point.sale')
+            self.assertEqual(
+                sorted(s.state for s in Sale.browse(self.sales)),
+                ['open', 'posted'])
+            self.assertEqual(Move.search([
+                        ('lot', '=', self.unit),
+                        ('to_location.type', '=', 'customer'),
+                        ], count=True), 1)
+
+    def test_sale_posted_once(self):
+        "The same sale posted twice at once gives one journal entry"
+        def post(index):
+            Sale = Pool().get('sale.point.sale')
+            Sale.post([Sale(self.service)])
+        results = race(2, self.context, post)
+        self.assertEqual(
+            [status for status, _ in results], ['done', 'done'], results)
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            AccountMove = pool.get('account.move')
+            Sale = pool.get('sale.point.sale')
+            sale = Sale(self.service)
+            self.assertEqual(sale.state, 'posted')
+            self.assertEqual(AccountMove.search([
+                        ('origin', '=', str(sale)),
+                        ], count=True), 1)
