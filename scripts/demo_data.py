@@ -242,6 +242,39 @@ def post_accounts(accounting, supplier, point, products, today):
     return len(invoices)
 
 
+def close_till(point, accounts):
+    """Count the till's drawer, as its cashier would, and close and post
+    its session: the drawer check then has a session to check"""
+    Denomination = Model.get('sale.point.cash.denomination')
+    Journal = Model.get('account.journal')
+    Reason = Model.get('sale.point.cash.difference.reason')
+    Session = Model.get('sale.point.cash.session')
+    point.cash_journal, = Journal.find([('code', '=', 'CASH')])
+    point.cash_difference_account = accounts['expense']
+    point.cash_tolerance = Decimal('2.00')
+    point.save()
+    for value in ['100', '50', '20', '10', '5', '2', '1', '0.50', '0.20',
+            '0.10', '0.05', '0.02', '0.01']:
+        kind = "note" if Decimal(value) >= 5 else "coin"
+        Denomination(currency=point.company.currency, value=Decimal(value),
+            name=f"{value} {kind}").save()
+    for code, name in [
+            ('CHANGE', "Wrong change given"), ('COUNT', "Counting error"),
+            ('THEFT', "Theft or loss")]:
+        Reason(code=code, name=name).save()
+    session, = Session.find([('point', '=', point.id), ('state', '=', 'open')])
+    cash = session.start_amount + sum(p.amount for p in session.payments)
+    for denomination in Denomination.find([], order=[('value', 'DESC')]):
+        quantity = int(cash // denomination.value)
+        if quantity:
+            session.counts.new(denomination=denomination, quantity=quantity)
+            cash -= quantity * denomination.value
+    session.save()
+    session.click('close')
+    session.click('post')
+    return session
+
+
 def create_count_schedules(schedules, today):
     Schedule = Model.get('stock.inventory.schedule')
     for branch, interval_type in schedules:
@@ -333,6 +366,9 @@ def main(argv=None):
         accounting, suppliers[0], points[0], untracked, today)
     log(f"capital, {invoices} supplier invoices (one paid) and till "
         "sales posted")
+    session = close_till(points[0], accounting['accounts'])
+    log(f"cash session of {points[0].name} counted at "
+        f"{session.end_amount}, closed and posted")
     create_count_schedules(
         [(downtown, 'weeks'), (airport, 'months')], today)
     log("count schedules created: Downtown weekly, Airport monthly")

@@ -148,14 +148,28 @@ class POSSale(metaclass=PoolMeta):
                 state=states.get(lot.state, '-'),
                 location=location.rec_name if location else '-')
 
+    def unit_not_returnable(self, lot):
+        """The message why the point cannot take back the unit lot from
+        the sale's customer, or None"""
+        location = lot.current_location
+        if (not location or location.type != 'customer'
+                or (lot.owner and self.party and lot.owner != self.party)):
+            return gettext(
+                'sale_point_serial.msg_unit_not_returnable',
+                unit=lot.rec_name, point=self.point.rec_name,
+                customer=self.party.rec_name if self.party else '-',
+                location=location.rec_name if location else '-',
+                owner=lot.owner.rec_name if lot.owner else '-')
+
     @classmethod
     def check_units(cls, sales):
-        """Refuse sales of units without a customer, or of units not
-        available at the point; the units are locked first"""
+        """Refuse sales of units without a customer, of units not available
+        at the point, and refunds of units not with the customer; the units
+        are locked first"""
         pool = Pool()
         Lot = pool.get('stock.lot')
         units = [l.lot for s in sales for l in s.lines
-            if l.lot and l.product.serialized and l.quantity > 0]
+            if l.lot and l.product.serialized]
         if units:
             Lot.lock(units)
         errors = []
@@ -180,8 +194,10 @@ class POSSale(metaclass=PoolMeta):
                 seen.add(line.lot)
                 if line.quantity > 0:
                     error = sale.unit_unavailable(Lot(line.lot.id))
-                    if error:
-                        errors.append(error)
+                else:
+                    error = sale.unit_not_returnable(Lot(line.lot.id))
+                if error:
+                    errors.append(error)
         if errors:
             raise POSUnitError(gettext(
                     'sale_point_serial.msg_sale_refused',

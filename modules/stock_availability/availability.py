@@ -258,7 +258,8 @@ class Availability(ModelSQL, ModelView):
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
         existing = {}
-        for sub_ids in grouped_slice(sorted(set(head_ids.values()))):
+        for sub_ids in grouped_slice(
+                sorted(set(head_ids.values())), backend.MAX_QUERY_PARAMS):
             cursor.execute(*line.select(
                     line.id, line.availability, line.ownership, line.state,
                     where=line.availability.in_(list(sub_ids))))
@@ -299,7 +300,8 @@ class Availability(ModelSQL, ModelView):
         line = Line.__table__()
         cursor = Transaction().connection.cursor()
         result = {i: defaultdict(float) for i in head_ids}
-        for sub_ids in grouped_slice(list(head_ids)):
+        for sub_ids in grouped_slice(
+                list(head_ids), backend.MAX_QUERY_PARAMS):
             cursor.execute(*line.select(
                     line.availability, line.ownership, line.state,
                     line.quantity,

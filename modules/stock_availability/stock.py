@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -201,7 +202,8 @@ class Move(metaclass=PoolMeta):
             lot = Lot.__table__()
             cursor = Transaction().connection.cursor()
             for (state, ownership), lots in groups.items():
-                for sub_lots in grouped_slice(lots):
+                for sub_lots in grouped_slice(
+                        lots, backend.MAX_QUERY_PARAMS):
                     cursor.execute(*lot.update(
                             [lot.state, lot.ownership, lot.write_uid,
                                 lot.write_date],

@@ -1,0 +1,330 @@
+# This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
+# top level of this repository contains the full copyright notices and
+# license terms.
+from decimal import Decimal
+from unittest.mock import patch
+
+import trytond.config as config
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.sale_point_cash.exceptions import (
+    CashCountError, CashSessionClosedError, CashSessionError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+from .tools import count, create_pos, sell
+
+
+def balance(account):
+    "The balance of the posted lines of account"
+    pool = Pool()
+    Line = pool.get('account.move.line')
+    return sum(
+        (l.debit - l.credit for l in Line.search([
+                    ('account', '=', account.id),
+                    ('move.state', '=', 'posted'),
+                    ])), Decimal(0))
+
+
+class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test Sale Point Cash module"
+    module = 'sale_point_cash'
+
+    @property
+    def _skip_company_rule(self):
+        # sale_point's rule on transfers is on the point's company
+        return super()._skip_company_rule | {
+            ('sale.point.cash.transfer', 'company')}
+
+    @with_transaction()
+    def test_blind_close_exact_over_and_short(self):
+        "The count's difference from the ledger is posted with its reason"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            results = []
+            for counted, reason in [
+                    (Decimal('20.00'), None),
+                    (Decimal('40.50'), None),
+                    (Decimal('55.00'), pos.reason),
+                    ]:
+                sell(pos, quantity=1)
+                sell(pos, quantity=1, method=pos.card)
+                session = Session.get_current(pos.point)
+                count(session, counted)
+                Session.close([session])
+                session = Session(session.id)
+                self.assertEqual(session.state, 'closed')
+                self.assertEqual(len(session.sales), 2)
+                self.assertEqual({s.state for s in session.sales}, {'posted'})
+                if reason:
+                    with self.assertRaisesRegex(
+                            CashSessionError, 'give its reason'):
+                        Session.post([session])
+                    self.assertEqual(Session(session.id).state, 'closed')
+                    Session.write([session], {'difference_reason': reason.id})
+                Session.post([session])
+                session = Session(session.id)
+                results.append((
+                        session.start_amount, session.expected_amount,
+                        session.end_amount, session.difference,
+                        bool(session.difference_move)))
+                # The drawer account holds what the drawer holds
+                self.assertEqual(balance(pos.drawer), session.end_amount)
+
+            self.assertEqual(results, [
+                    (Decimal('0'), Decimal('20.00'), Decimal('20.00'),
+                        Decimal('0.00'), False),
+                    (Decimal('20.00'), Decimal('40.00'), Decimal('40.50'),
+                        Decimal('0.50'), True),
+                    (Decimal('40.50'), Decimal('60.50'), Decimal('55.00'),
+                        Decimal('-5.50'), True),
+                    ])
+            self.assertEqual(balance(pos.over_short), Decimal('5.00'))
+
+    @with_transaction()
+    def test_exact_count_posts_no_difference(self):
+        "An exact count posts nothing to the over/short account"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        Transfer = pool.get('sale.point.cash.transfer')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            Transfer.create([{
+                        'point': pos.point.id, 'type': pos.safe.id,
+                        'amount': Decimal('100.00')}])
+            sell(pos, quantity=3)
+            sell(pos, quantity=-1)
+            session = Session.get_current(pos.point)
+            count(session, Decimal('140.00'))
+            Session.close([session])
+            Session.post([session])
+            session = Session(session.id)
+            self.assertEqual(
+                (session.expected_amount, session.difference,
+                    session.difference_move),
+                (Decimal('140.00'), Decimal('0.00'), None))
+            self.assertEqual(balance(pos.over_short), Decimal(0))
+            self.assertEqual(
+                {t.state for t in session.transfers}, {'posted'})
+
+    @with_transaction()
+    def test_difference_never_absorbs_sales(self):
+        "Sales done but not posted are posted by the close, not absorbed"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            other = create_pos(company, name="Till 2", chart=False)
+            sale = sell(pos, quantity=2)
+            sell(other, quantity=5)
+            self.assertEqual(sale.state, 'done')
+            self.assertEqual(balance(pos.drawer), Decimal(0))
+
+            session = Session.get_current(pos.point)
+            count(session, Decimal('40.00'))
+            Session.close([session])
+            session = Session(session.id)
+            self.assertEqual(sale.__class__(sale.id).state, 'posted')
+            self.assertEqual(
+                (session.expected_amount, session.difference),
+                (Decimal('40.00'), Decimal('0.00')))
+            # The other till's sale is its own
+            other_session = Session.get_current(other.point)
+            self.assertEqual(other_session.state, 'open')
+            self.assertEqual(
+                {s.state for s in other_session.sales}, {'done'})
+
+    @with_transaction()
+    def test_whole_cash_never_a_difference(self):
+        "A short drawer posts the shortage, never the cash it holds"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sales = [sell(pos, quantity=q) for q in [1, 2, 4]]
+            Sale.post(sales)
+            session = Session.get_current(pos.point)
+            count(session, Decimal('135.00'))
+            Session.close([session])
+            Session.write([session], {'difference_reason': pos.reason.id})
+            Session.post([session])
+            session = Session(session.id)
+            self.assertEqual(
+                (session.expected_amount, session.difference),
+                (Decimal('140.00'), Decimal('-5.00')))
+            self.assertEqual(balance(pos.over_short), Decimal('5.00'))
+            self.assertEqual(balance(pos.drawer), Decimal('135.00'))
+
+    @with_transaction()
+    def test_bad_input_changes_nothing(self):
+        "Closing uncounted, reopening and selling into a closed session"
+        pool = Pool()
+        Count = pool.get('sale.point.cash.count')
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            done = sell(pos)
+            unpaid = sell(pos, amount=Decimal('5.00'))
+            self.assertEqual(unpaid.state, 'open')
+            session = Session.get_current(pos.point)
+
+            with self.assertRaises(CashCountError) as cm:
+                Session.close([session])
+            self.assertIn('has no count', cm.exception.message)
+            self.assertIn('not paid', cm.exception.message)
+            self.assertEqual(Session(session.id).state, 'open')
+            self.assertEqual(Sale(done.id).state, 'done')
+
+            Sale.write([unpaid], {'payments': [
+                        ('delete', [p.id for p in unpaid.payments])]})
+            count(session, Decimal('20.00'))
+            Session.close([session])
+
+            with self.assertRaisesRegex(CashSessionError, 'opened again'):
+                Session.open([session])
+            self.assertEqual(Session(session.id).state, 'closed')
+            with Transaction().set_context(_check_access=True):
+                for action in [
+                        lambda: Count.write(list(session.counts),
+                            {'quantity': 9}),
+                        lambda: Session.write([session],
+                            {'opening_amount': Decimal(1)}),
+                        ]:
+                    with self.assertRaisesRegex(AccessError, 'closed'):
+                        action()
+
+            # A sale left in the closed session cannot be posted
+            Sale.write([unpaid], {'payments': [('create', [{
+                                'method': pos.card.id,
+                                'amount': Decimal('20.00')}])]})
+            Sale.process([unpaid])
+            late = Sale(unpaid.id)
+            self.assertEqual(late.session.state, 'open')
+            Sale.write([late], {'session': session.id})
+            with self.assertRaisesRegex(CashSessionClosedError, 'closed'):
+                Sale.post([late])
+            self.assertEqual(Sale(late.id).state, 'done')
+
+    @with_transaction()
+    def test_chained_opening_mismatch(self):
+        "The next session flags an opening count not equal to the close"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sell(pos, quantity=3)
+            first = Session.get_current(pos.point)
+            count(first, Decimal('60.00'))
+            Session.close([first])
+            Session.post([first])
+
+            second = Session.get_current(pos.point)
+            self.assertEqual(second.previous_session, first)
+            self.assertEqual(second.start_amount, Decimal('60.00'))
+            Session.write([second], {'opening_amount': Decimal('60.00')})
+            self.assertEqual(
+                (second.opening_difference, second.opening_mismatch),
+                (Decimal('0.00'), False))
+            Session.write([second], {'opening_amount': Decimal('55.00')})
+            second = Session(second.id)
+            self.assertEqual(
+                (second.opening_difference, second.opening_mismatch),
+                (Decimal('-5.00'), True))
+            self.assertEqual(
+                Session.search([('opening_mismatch', '=', True)]), [second])
+
+    @with_transaction()
+    def test_cashier_counts_blind(self):
+        "A cashier cannot read the expected cash; a supervisor can"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Session = pool.get('sale.point.cash.session')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sell(pos)
+            session = Session.get_current(pos.point)
+            cashier, supervisor = User.create([{
+                        'login': login, 'name': login,
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [
+                                    ModelData.get_id('sale_point', g)
+                                    for g in groups])],
+                        } for login, groups in [
+                        ('cashier', ['group_sale_point']),
+                        ('supervisor', ['group_sale_point',
+                                'group_sale_point_posting']),
+                        ]])
+            for user, readable in [(cashier, False), (supervisor, True)]:
+                with Transaction().set_user(user.id), \
+                        Transaction().set_context(
+                            _check_access=True, company=company.id):
+                    for name in ['balance', 'expected_amount', 'difference']:
+                        if readable:
+                            Session.read([session.id], [name])
+                        else:
+                            with self.assertRaises(AccessError):
+                                Session.read([session.id], [name])
+                    Session.read([session.id], ['counts', 'end_amount'])
+
+    @with_transaction()
+    def test_drawer_check_and_reports(self):
+        "The drawer check agrees with the ledger until an entry is undone"
+        pool = Pool()
+        Move = pool.get('account.move')
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        ZReport = pool.get('sale.point.cash.session.z_report', type='report')
+        CheckReport = pool.get(
+            'sale.point.cash.session.drawer_check', type='report')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sale = sell(pos, quantity=2)
+            session = Session.get_current(pos.point)
+            count(session, Decimal('41.00'))
+            Session.close([session])
+            Session.post([session])
+            check, = Session.drawer_check([Session(session.id)])
+            self.assertEqual(
+                (check['expected'], check['ledger'], check['counted'],
+                    check['difference_posted'], check['balanced']),
+                (Decimal('40.00'), Decimal('40.00'), Decimal('41.00'),
+                    Decimal('1.00'), True))
+
+            get = config.get
+
+            def no_converter(section, option, default=None):
+                if (section, option) == ('report', 'convert_command'):
+                    return 'no-such-office --convert-to "%(output_extension)s"'
+                return get(section, option, default=default)
+            with patch.object(config, 'get', no_converter):
+                for Report in [ZReport, CheckReport]:
+                    extension, content = Report.execute(
+                        [session.id], {})[:2]
+                    self.assertEqual(extension, 'odt')
+                    self.assertIn(b'content.xml', content)
+
+            # Undoing the sale's entry shows in the check
+            Move.post([Sale(sale.id).move.cancel()])
+            check, = Session.drawer_check([Session(session.id)])
+            self.assertEqual(
+                (check['ledger'], check['balanced']),
+                (Decimal('0.00'), False))
+
+
+del ModuleTestCase
