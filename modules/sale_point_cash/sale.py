@@ -120,12 +120,13 @@ class POSSale(metaclass=PoolMeta):
     def do(cls, sales):
         pool = Pool()
         Session = pool.get('sale.point.cash.session')
-        for sale in sales:
+        to_do = [s for s in sales if s.state == 'open']
+        for sale in to_do:
             if not sale.session:
                 sale.session = Session.get_current(sale.point)
         # The close of the session waits for this sale, or the sale
         # restarts and goes to the next session
-        Session.lock_open([s.session for s in sales])
+        Session.lock_open([s.session for s in to_do])
         super().do(sales)
 
     @classmethod

@@ -21,7 +21,7 @@ NO_ORIGIN = {'_skip_warnings': True}
 class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Sale Point Serial module"
     module = 'sale_point_serial'
-    extras = ['warranty']
+    extras = ['warranty', 'rma']
 
     @with_transaction(context=NO_ORIGIN)
     def test_scan_adds_units_at_their_price(self):
@@ -104,6 +104,44 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                         party=alice)])
             with self.assertRaisesRegex(POSUnitError, 'not available'):
                 Sale.process([other])
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_unit_refund_to_inspection(self):
+        "A refunded unit goes to the quarantine, where it waits inspection"
+        pool = Pool()
+        Inspection = pool.get('rma.inspection')
+        Lot = pool.get('stock.lot')
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            shelf = create_unit(phone, branch.storage_location, index=1)
+            alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
+            sale, = Sale.create([paid_sale(
+                        point, [(phone, 1, unit)], party=alice)])
+            Sale.process([sale])
+            Sale.post([sale])
+
+            for lot, party in [(shelf, alice), (unit, bob)]:
+                refund, = Sale.create([paid_sale(
+                            point, [(phone, -1, lot)], party=party)])
+                with self.assertRaisesRegex(POSUnitError, 'not with'):
+                    Sale.process([refund])
+                self.assertEqual(Sale(refund.id).state, 'open')
+
+            refund, = Sale.create([paid_sale(
+                        point, [(phone, -1, unit)], party=alice)])
+            Sale.process([refund])
+            Sale.post([refund])
+            unit = Lot(unit.id)
+            self.assertEqual(
+                (unit.state, unit.current_location, unit.owner),
+                ('returned', branch.quarantine_location, company.party))
+            inspection, = Inspection.search([('lot', '=', unit.id)])
+            self.assertEqual(inspection.state, 'pending')
 
     @with_transaction(context=NO_ORIGIN)
     def test_batches_first_expiry_and_atp(self):
