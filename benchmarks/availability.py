@@ -19,6 +19,7 @@
         .venv/bin/python -O benchmarks/availability.py atp
 """
 import argparse
+import collections
 import statistics
 import sys
 import threading
@@ -159,6 +160,8 @@ class Seller:
         self.failed = 0
         self.refused = 0
         self.latencies = []
+        # The first line of each lock or serialization error, counted
+        self.errors = collections.Counter()
 
     def run(self, func, *args):
         from trytond import backend
@@ -176,7 +179,8 @@ class Seller:
             except TransactionError as error:
                 self.restarts += 1
                 error.fix(extras)
-            except backend.DatabaseOperationalError:
+            except backend.DatabaseOperationalError as error:
+                self.errors[str(error).splitlines()[0][:80]] += 1
                 if count < 5:  # the dispatcher's [database] retry
                     count += 1
                     self.retries += 1
@@ -225,6 +229,8 @@ def sell_round(database, context, sale, products, seconds, workers=8):
         'not assigned': sum(s.refused for s in sellers),
         'retries': sum(s.retries for s in sellers),
         'restarts': sum(s.restarts for s in sellers),
+        'errors': dict(sum((s.errors for s in sellers),
+                collections.Counter())),
         'median ms': (statistics.median(latencies) * 1000
             if latencies else 0),
         }

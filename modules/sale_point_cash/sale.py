@@ -146,7 +146,7 @@ class POSSale(metaclass=PoolMeta):
             if p.session}
         if not sessions:
             return
-        Session.lock(list(sessions))
+        Session.lock_shared(list(sessions))
         for sale in sales:
             for session in Session.browse(filter(None,
                         [sale.session] + [p.session for p in sale.payments])):

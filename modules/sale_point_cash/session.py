@@ -8,6 +8,7 @@ import shutil
 from collections import defaultdict
 from decimal import Decimal
 
+from sql import For
 from sql.conditionals import Coalesce
 
 from trytond import backend
@@ -167,12 +168,42 @@ class CashSession(metaclass=PoolMeta):
         sessions = [s for s in sessions if s]
         if not sessions:
             return
-        cls.lock(sessions)
+        cls.lock_shared(sessions)
         for session in cls.browse(sessions):
             if session.state != 'open':
                 raise CashSessionError(gettext(
                         'sale_point_cash.msg_session_not_open',
                         session=session.rec_name))
+
+    @classmethod
+    def lock_shared(cls, sessions):
+        """Lock the sessions against their close, not against each other
+
+        The sales of a till only need its session to stay open: they share
+        its row lock, taken at once in the transaction, so they neither
+        restart nor wait for one another.  The close takes the row for
+        update (ModelSQL.lock): it waits for them, or a sale that finds it
+        taken, or changed since its snapshot began, restarts after it."""
+        transaction = Transaction()
+        ids = {int(s) for s in sessions} - set(
+            transaction.create_records[cls.__name__])
+        if (not ids or backend.name != 'postgresql'
+                or cls._table in transaction._locked_tables
+                or ids <= transaction._locked_records[cls._table]):
+            cls.lock(sessions)
+            return
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute('SAVEPOINT sale_point_cash_session')
+        try:
+            cursor.execute(*table.select(table.id,
+                    where=table.id.in_(sorted(ids)),
+                    for_=For('SHARE', nowait=True)))
+        except backend.DatabaseOperationalError:
+            cursor.execute('ROLLBACK TO SAVEPOINT sale_point_cash_session')
+            cls.lock(sessions)
+        else:
+            cursor.execute('RELEASE SAVEPOINT sale_point_cash_session')
 
     @classmethod
     def open(cls, sessions):

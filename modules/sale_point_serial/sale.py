@@ -8,6 +8,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.modules.product import round_price
+from trytond.modules.stock_availability import locking
 from trytond.modules.stock_branch.transfer import parse_scans
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -204,7 +205,35 @@ class POSSale(metaclass=PoolMeta):
                     errors='\n'.join(errors)))
 
     @classmethod
+    def hold_locks(cls, sales, posting=False):
+        """Lock at once the rows that doing (and posting) the sales lock
+
+        The sales, their units and the tills' number sequences are locked
+        now if free; the journal-entry sequence of each sale's period,
+        shared by all tills, is queued on.  Otherwise the transaction
+        restarts once for all of them, instead of once per lock."""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Period = pool.get('account.period')
+        Sequence = pool.get('ir.sequence.strict')
+        new_ids = set(Transaction().create_records[cls.__name__])
+        records = {
+            cls._table: {s.id for s in sales if s.id not in new_ids},
+            Lot._table: {l.lot.id for s in sales for l in s.lines
+                if l.lot and l.product.serialized},
+            Sequence._table: {s.point.sequence.id for s in sales
+                if not s.number and s.point.sequence},
+            }
+        queued = {}
+        if posting:
+            queued[Sequence._table] = {
+                Period.find(s.company, date=s.date).move_sequence_used.id
+                for s in sales}
+        locking.hold(queued=queued, records=records)
+
+    @classmethod
     def do(cls, sales):
+        cls.hold_locks(sales)
         cls.check_units(sales)
         super().do(sales)
 
@@ -212,6 +241,7 @@ class POSSale(metaclass=PoolMeta):
     @ModelView.button
     def post(cls, sales):
         "Post each sale once: the first post wins, a repeated one is a no-op"
+        cls.hold_locks(sales, posting=True)
         # Locked before anything is read: a concurrent post waits, then
         # finds the sale posted
         cls.lock(sales)

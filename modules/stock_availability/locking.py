@@ -20,6 +20,12 @@ row lock never waits on another holder.
 Uncontended, the ticket is taken at once without the restart; the update
 of the row then proves that no holder committed since the snapshot
 began, or the transaction restarts in line after all.
+
+hold() queues the same way on rows that trytond itself locks with
+ModelSQL.lock (a strict sequence shared by all tills, say): the rows are
+locked in the transaction, or at its single restart together with the
+tickets, and registered so that trytond's own lock passes without
+another restart.
 """
 import logging
 import threading
@@ -32,8 +38,13 @@ from trytond.transaction import Transaction, TransactionError
 
 logger = logging.getLogger(__name__)
 
-# First key of the two-key advisory locks, so they do not meet others
-NAMESPACE = zlib.crc32(b'stock_availability') & 0x7fffffff
+
+def namespace(name):
+    "First key of the two-key advisory locks of name, apart from others"
+    return zlib.crc32(name.encode()) & 0x7fffffff
+
+
+NAMESPACE = namespace('stock_availability')
 # How long a ticket waits for its turn, and how long a lost one lives
 WAIT_TIMEOUT = '30s'
 IDLE_TIMEOUT = '120s'
@@ -44,32 +55,38 @@ _local = threading.local()
 class AvailabilityLockError(TransactionError):
     "Restart the transaction once the tickets of the rows are held"
 
-    def __init__(self, database_name, ids):
+    def __init__(self, database_name, keys, records=None):
         super().__init__()
         self._database_name = database_name
-        self._ids = sorted(set(ids))
+        self._keys = sorted(set(keys))
+        # Rows trytond locks with NOWAIT when the transaction restarts
+        self._records = records or {}
 
     def fix(self, extras):
         super().fix(extras)
-        acquire(self._database_name, self._ids)
+        for table, ids in self._records.items():
+            extras.setdefault('_lock_records', {}).setdefault(
+                table, []).extend(ids)
+        acquire(self._database_name, self._keys)
 
 
 def _held():
     if not hasattr(_local, 'tickets'):
-        _local.tickets = None  # (database name, connection, set of ids)
+        # (database name, connection, set of (namespace, id))
+        _local.tickets = None
     return _local.tickets
 
 
-def held_ids(database_name):
+def held_keys(database_name):
     tickets = _held()
     if tickets and tickets[0] == database_name:
         return tickets[2]
     return set()
 
 
-def acquire(database_name, ids):
-    "Wait, in order, for the tickets of ids; release the ones held before"
-    wanted = set(ids) | held_ids(database_name)
+def acquire(database_name, keys):
+    "Wait, in order, for the tickets of keys; release the ones held before"
+    wanted = set(keys) | held_keys(database_name)
     release()
     database = backend.Database(database_name).connect()
     connection = database.get_connection()
@@ -80,9 +97,8 @@ def acquire(database_name, ids):
             "SET LOCAL idle_in_transaction_session_timeout = '%s'"
             % IDLE_TIMEOUT)
         # A single order for everybody: no deadlock between tickets.
-        for id_ in sorted(wanted):
-            cursor.execute(
-                'SELECT pg_advisory_xact_lock(%s, %s)', (NAMESPACE, id_))
+        for key in sorted(wanted):
+            cursor.execute('SELECT pg_advisory_xact_lock(%s, %s)', key)
     except Exception:
         connection.rollback()
         database.put_connection(connection)
@@ -106,8 +122,8 @@ def release():
     database.put_connection(connection)
 
 
-def try_acquire(database_name, ids):
-    "Take the missing tickets of ids without waiting; return if all taken"
+def try_acquire(database_name, keys):
+    "Take the missing tickets of keys without waiting; return if all taken"
     tickets = _held()
     if tickets and tickets[0] != database_name:
         release()
@@ -125,14 +141,19 @@ def try_acquire(database_name, ids):
             "SET LOCAL idle_in_transaction_session_timeout = '%s'"
             % IDLE_TIMEOUT)
     cursor = connection.cursor()
-    for id_ in sorted(set(ids) - owned):
-        cursor.execute(
-            'SELECT pg_try_advisory_xact_lock(%s, %s)', (NAMESPACE, id_))
+    for key in sorted(set(keys) - owned):
+        cursor.execute('SELECT pg_try_advisory_xact_lock(%s, %s)', key)
         taken, = cursor.fetchone()
         if not taken:
             return False
-        owned.add(id_)
+        owned.add(key)
     return True
+
+
+def _release_at_exit(transaction):
+    if not getattr(transaction, '_availability_release', False):
+        transaction._availability_release = True
+        transaction.atexit(release)
 
 
 def lock(table, ids):
@@ -146,9 +167,12 @@ def lock(table, ids):
     if not ids or backend.name != 'postgresql':
         return
     database_name = transaction.database.name
-    if (ids - held_ids(database_name)
-            and not try_acquire(database_name, ids)):
-        raise AvailabilityLockError(database_name, ids)
+    keys = {(NAMESPACE, i) for i in ids}
+    if (keys - held_keys(database_name)
+            and not try_acquire(database_name, keys)):
+        raise AvailabilityLockError(
+            database_name, keys | held_keys(database_name))
+    _release_at_exit(transaction)
     # Every holder updates its rows.  When the tickets were free at once,
     # the update fails if a holder committed after this snapshot began:
     # then the transaction starts again, in line.
@@ -160,9 +184,54 @@ def lock(table, ids):
                 where=table.id.in_(sorted(ids))))
     except backend.DatabaseOperationalError:
         cursor.execute('ROLLBACK TO SAVEPOINT stock_availability_lock')
-        release()
-        raise AvailabilityLockError(database_name, ids)
+        raise AvailabilityLockError(
+            database_name, keys | held_keys(database_name))
     cursor.execute('RELEASE SAVEPOINT stock_availability_lock')
-    if not getattr(transaction, '_availability_release', False):
-        transaction._availability_release = True
-        transaction.atexit(release)
+
+
+def hold(queued=None, records=None):
+    """Hold the row locks that trytond's ModelSQL.lock takes, without its
+    restart when the rows are free
+
+    queued maps a table name to the ids of rows many transactions want
+    (they wait in line on their tickets); records maps a table name to the
+    ids of rows seldom contended.  The rows are locked with NOWAIT now, or
+    the transaction restarts once for all of them, in line for the queued
+    ones.  Then ModelSQL.lock of these rows passes.
+    """
+    transaction = Transaction()
+    if backend.name != 'postgresql':
+        return
+    database_name = transaction.database.name
+    queued = {t: set(i) for t, i in (queued or {}).items() if i}
+    records = {t: set(i) for t, i in (records or {}).items() if i}
+    keys = {(namespace(t), i) for t, ids in queued.items() for i in ids}
+    missing = {}
+    for table, ids in list(queued.items()) + list(records.items()):
+        if table in transaction._locked_tables:
+            continue
+        ids = ids - transaction._locked_records[table]
+        if ids:
+            missing.setdefault(table, set()).update(ids)
+    missing_keys = keys - held_keys(database_name)
+    if missing_keys and not try_acquire(database_name, keys):
+        raise AvailabilityLockError(
+            database_name, keys | held_keys(database_name), missing)
+    if keys:
+        _release_at_exit(transaction)
+    if missing:
+        # A row changed by a transaction committed since the snapshot
+        # began cannot be locked: restart, in line
+        cursor = transaction.connection.cursor()
+        cursor.execute('SAVEPOINT stock_availability_hold')
+        try:
+            for table, ids in sorted(missing.items()):
+                transaction.database.lock_records(
+                    transaction.connection, table, sorted(ids))
+        except backend.DatabaseOperationalError:
+            cursor.execute('ROLLBACK TO SAVEPOINT stock_availability_hold')
+            raise AvailabilityLockError(
+                database_name, keys | held_keys(database_name), missing)
+        cursor.execute('RELEASE SAVEPOINT stock_availability_hold')
+        for table, ids in missing.items():
+            transaction._locked_records[table].update(ids)

@@ -6,6 +6,7 @@
 Workers run their transactions as trytond's dispatcher does (see
 stock_lot_serial's concurrency tests).
 """
+import time
 import unittest
 
 from trytond import backend
@@ -13,10 +14,10 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.repair.tests.tools import create_unit
 from trytond.modules.sale_point_serial.exceptions import POSUnitError
 from trytond.modules.stock_lot_serial.tests.test_concurrency import (
-    in_transaction, race)
+    in_transaction, race, start_together)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 from .tools import create_till, paid_sale
 
@@ -115,3 +116,55 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(AccountMove.search([
                         ('origin', '=', str(sale)),
                         ], count=True), 1)
+
+    def test_tills_post_in_line(self):
+        "Six tills posting at once post in line: no lock fails, no gap"
+        tills = 6
+
+        def set_up():
+            pool = Pool()
+            Point = pool.get('sale.point')
+            Sale = pool.get('sale.point.sale')
+            service = Sale(self.service)
+            fitting = service.lines[0].product
+            sales = Sale.create([paid_sale(point, [(fitting, 1, None)])
+                    for point in Point.copy([service.point] * tills)])
+            Sale.process(sales)
+            return [s.id for s in sales]
+        status, sale_ids = in_transaction(self.context, set_up)
+        self.assertEqual(status, 'done', sale_ids)
+
+        failed = []
+
+        def post(index):
+            # As the dispatcher runs a call, counting the lock failures
+            extras = {}
+            for attempt in range(40):
+                try:
+                    with Transaction().start(
+                            DB_NAME, 0, context=self.context, **extras):
+                        Sale = Pool().get('sale.point.sale')
+                        Sale.post([Sale(sale_ids[index])])
+                        return 'done'
+                except TransactionError as error:
+                    error.fix(extras)
+                except backend.DatabaseOperationalError:
+                    failed.append(index)
+                    time.sleep(0.01 * (attempt + 1))
+            return 'gave up'
+        results = start_together(tills, post)
+        self.assertEqual(results, ['done'] * tills)
+        self.assertEqual(failed, [])
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            AccountMove = pool.get('account.move')
+            Sale = pool.get('sale.point.sale')
+            sales = Sale.browse(sale_ids)
+            self.assertEqual({s.state for s in sales}, {'posted'})
+            numbers = sorted(int(s.move.number) for s in sales)
+            self.assertEqual(
+                numbers, list(range(numbers[0], numbers[0] + tills)))
+            self.assertEqual(AccountMove.search([
+                        ('origin', 'in', [str(s) for s in sales]),
+                        ], count=True), tills)
