@@ -11,7 +11,9 @@
           transaction: one hot product, then distinct products.  The suite
           reserves with stock.move.reserve in a database with
           stock_availability; stock Tryton runs assign_try in a database
-          with only stock activated, on the same server in the same run.
+          with the same upstream modules (stock, stock_lot, sale,
+          purchase...) but none of the suite's, on the same server in the
+          same run (--bare-stock: only stock, as before).
           Also the oversell race of reliability.md §10: 40 products of 1
           unit, 2 sellers each at the same instant.
 
@@ -29,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench import bench_database, print_header  # noqa: E402
+from bench import (  # noqa: E402
+    bench_database, print_header, upstream_modules)
 
 
 def percentile(values, fraction):
@@ -178,6 +181,7 @@ class Seller:
                 break
             except TransactionError as error:
                 self.restarts += 1
+                self.errors['restart: %s' % type(error).__name__] += 1
                 error.fix(extras)
             except backend.DatabaseOperationalError as error:
                 self.errors[str(error).splitlines()[0][:80]] += 1
@@ -308,7 +312,10 @@ def side(name, modules, reserve, args):
 
 def bench_sell(args):
     print_header('availability sell', args.seconds)
-    stock = side('stock Tryton (assign_try)', ['stock'], False, args)
+    stock_modules = (['stock'] if args.bare_stock
+        else upstream_modules(['stock_availability']))
+    print(f"stock Tryton modules: {', '.join(stock_modules)}", flush=True)
+    stock = side('stock Tryton (assign_try)', stock_modules, False, args)
     suite = side('suite (stock.move.reserve)', ['stock_availability'],
         True, args)
     for round_ in ['hot', 'distinct']:
@@ -334,6 +341,8 @@ def main(argv=None):
     atp.add_argument('--repeat', type=int, default=200)
     sell = commands.add_parser('sell')
     sell.add_argument('--seconds', type=float, default=20)
+    sell.add_argument('--bare-stock', action='store_true',
+        help="stock Tryton with only the stock module")
     args = parser.parse_args(argv)
     {'atp': bench_atp, 'sell': bench_sell}[args.command](args)
     return 0

@@ -81,3 +81,20 @@ def bench_database(modules, keep=False):
                 with psycopg.connect(**connect) as connection:
                     connection.execute(
                         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def upstream_modules(modules):
+    """The Tryton modules that modules need, without the suite's own
+
+    Stock Tryton runs with them so that both sides pay for the same
+    fields, defaults and checks of the upstream modules."""
+    from trytond.modules import get_module_info
+    suite = {p.name for p in (Path(__file__).parent.parent / 'modules')
+        .iterdir() if (p / 'tryton.cfg').exists()}
+    seen, todo = set(), list(modules)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(get_module_info(name).get('depends', []))
+    return sorted(seen - suite - {'ir', 'res'})

@@ -6,10 +6,10 @@
 
 Both sides run on the same server, one after the other, each in one
 transaction and in its own database, so that stock Tryton runs without
-the suite's modules:
+the suite's modules but with the same upstream ones (stock, stock_lot,
+purchase, sale...; --bare-stock: only stock and stock_lot):
 
-* stock Tryton (modules stock and stock_lot): create N plain lots and N
-  supplier moves, then do them;
+* stock Tryton: create N plain lots and N supplier moves, then do them;
 * the suite: ShipmentIn.receive_units_at_once(), the "Receive Now"
   path of the Receive Units wizard: validates every IMEI, creates the
   units and moves every unit twice (supplier to input, input to storage)
@@ -31,7 +31,7 @@ import sys
 import time
 from decimal import Decimal
 
-from bench import bench_database, print_header
+from bench import bench_database, print_header, upstream_modules
 
 TAC = '35209011'
 
@@ -147,12 +147,17 @@ def main(argv=None):
     parser.add_argument('--units', type=int, default=10000)
     parser.add_argument('--orm', action='store_true',
         help="also time the suite's ORM path")
+    parser.add_argument('--bare-stock', action='store_true',
+        help="stock Tryton with only stock and stock_lot")
     parser.add_argument('--keep', action='store_true',
         help="keep the benchmark database")
     args = parser.parse_args(argv)
 
     print_header("serial receipt", args.units)
-    with bench_database(['stock_lot'], keep=args.keep) as (
+    stock_modules = (['stock_lot'] if args.bare_stock
+        else upstream_modules(['stock_availability']))
+    print(f"stock Tryton modules: {', '.join(stock_modules)}", flush=True)
+    with bench_database(stock_modules, keep=args.keep) as (
             pool, transaction, company):
         plain, locations = setup_plain(pool)
         transaction.commit()

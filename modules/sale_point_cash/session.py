@@ -17,13 +17,14 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError
+from trytond.modules.account.exceptions import PeriodNotFoundError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice, sqlite_apply_types
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import CashCountError, CashSessionError
 
@@ -127,6 +128,50 @@ class CashSession(metaclass=PoolMeta):
     @classmethod
     def search_rec_name(cls, name, clause):
         return [('point.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def on_modification(cls, mode, sessions, field_names=None):
+        super().on_modification(mode, sessions, field_names=field_names)
+        if mode == 'create':
+            cls.open_journal_periods(sessions)
+
+    @classmethod
+    def open_journal_periods(cls, sessions):
+        """Open the journals of the tills in the current period
+
+        Tryton opens a journal's period at its first entry, under a table
+        lock that fails the other tills posting at that moment; a session
+        opens them before its first sale."""
+        pool = Pool()
+        Period = pool.get('account.period')
+        JournalPeriod = pool.get('account.journal.period')
+        wanted = set()
+        for session in sessions:
+            point = session.point
+            try:
+                period = Period.find(point.company)
+            except PeriodNotFoundError:
+                # Without an open period nothing can be posted yet.
+                continue
+            for journal in [point.journal, point.cash_journal]:
+                if journal:
+                    wanted.add((journal.id, period.id))
+        if not wanted:
+            return
+        # A cashier opens a session, not the accounts: no access needed
+        with without_check_access():
+            existing = {(p.journal.id, p.period.id)
+                for p in JournalPeriod.search([
+                        ('journal', 'in', list({j for j, _ in wanted})),
+                        ('period', 'in', list({p for _, p in wanted})),
+                        ])}
+            missing = sorted(wanted - existing)
+            if missing:
+                JournalPeriod.lock()
+                JournalPeriod.create([{
+                            'journal': journal,
+                            'period': period,
+                            } for journal, period in missing])
 
     def get_counted_amount(self, name):
         return self.currency.round(

@@ -166,6 +166,11 @@ def lock(table, ids):
     transaction = Transaction()
     if not ids or backend.name != 'postgresql':
         return
+    # Rows locked earlier in the transaction stay locked until its end.
+    locked = transaction._locked_records[table._name]
+    ids -= locked
+    if not ids:
+        return
     database_name = transaction.database.name
     keys = {(NAMESPACE, i) for i in ids}
     if (keys - held_keys(database_name)
@@ -187,6 +192,7 @@ def lock(table, ids):
         raise AvailabilityLockError(
             database_name, keys | held_keys(database_name))
     cursor.execute('RELEASE SAVEPOINT stock_availability_lock')
+    locked.update(ids)
 
 
 def hold(queued=None, records=None):

@@ -102,6 +102,32 @@ class Move(metaclass=PoolMeta):
                 'reserve': RPC(readonly=False, instantiate=0),
                 })
 
+    @classmethod
+    def create(cls, vlist):
+        cls._lock_heads_of_values(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def _lock_heads_of_values(cls, vlist):
+        """Lock the heads of the moves to create out of available stock
+
+        Such a move is reserved or done in the transaction that creates it
+        more often than not: waiting in line before the work of creating
+        it is cheaper than restarting after it."""
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        if backend.name != 'postgresql':
+            return
+        keys = location_keys()
+        pairs = set()
+        for values in vlist:
+            source = keys.get(values.get('from_location'))
+            if (source and source[2] == 'available'
+                    and values.get('product') is not None):
+                pairs.add((values['product'], source[0]))
+        if pairs:
+            Availability.lock_heads(Availability.get_heads(pairs).values())
+
     # -- Keys --------------------------------------------------------------
 
     def availability_deltas(self, transition):

@@ -585,6 +585,12 @@ class Move(metaclass=PoolMeta):
         unit_prices = {}
         by_date = defaultdict(list)
         for move in moves:
+            if (move.unit_price is not None
+                    and move.currency == move.company.currency
+                    and move.unit == move.product.default_uom):
+                # No rate nor unit to apply: what the field computes
+                unit_prices[move.id] = round_price(move.unit_price)
+                continue
             by_date[dates[move]].append(move.id)
         for date, ids in by_date.items():
             with Transaction().set_context(date=date):

@@ -6,8 +6,11 @@
 Workers run their transactions as trytond's dispatcher does (see
 stock_lot_serial's concurrency tests).
 """
+import threading
 import unittest
 from decimal import Decimal
+
+from sql import For
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
@@ -15,7 +18,7 @@ from trytond.modules.stock_lot_serial.tests.test_concurrency import (
     in_transaction, race)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, TransactionError
 
 from .tools import count, create_pos, sell
 
@@ -91,3 +94,57 @@ class SalePointCashConcurrencyTestCase(unittest.TestCase):
                 self.assertEqual(closed.expected_amount, Decimal('20.00'))
             check, = Session.drawer_check([closed])
             self.assertTrue(check['balanced'], check)
+
+    def test_sales_share_the_session_lock(self):
+        "Two sales of a till hold its session at once; a close must wait"
+        def current():
+            pool = Pool()
+            Point = pool.get('sale.point')
+            Session = pool.get('sale.point.cash.session')
+            return Session.get_current(Point(self.point)).id
+
+        status, session_id = in_transaction(self.context, current)
+        self.assertEqual(status, 'done', session_id)
+        held, tried = threading.Event(), threading.Event()
+        outcome = {}
+
+        def first():
+            with Transaction().start(DB_NAME, 0, context=self.context):
+                Session = Pool().get('sale.point.cash.session')
+                Session.lock_open([Session(session_id)])
+                held.set()
+                tried.wait(timeout=60)
+
+        def second():
+            held.wait(timeout=60)
+            try:
+                with Transaction().start(
+                        DB_NAME, 0, context=self.context) as transaction:
+                    Session = Pool().get('sale.point.cash.session')
+                    # No restart: TransactionError would leave the block
+                    Session.lock_open([Session(session_id)])
+                    outcome['shared'] = True
+                    table = Session.__table__()
+                    cursor = transaction.connection.cursor()
+                    cursor.execute('SAVEPOINT close')
+                    try:
+                        # What the close's lock takes at its restart
+                        cursor.execute(*table.select(table.id,
+                                where=table.id == session_id,
+                                for_=For('UPDATE', nowait=True)))
+                    except backend.DatabaseOperationalError:
+                        cursor.execute('ROLLBACK TO SAVEPOINT close')
+                        outcome['close waits'] = True
+            except TransactionError as error:
+                outcome['restart'] = error
+            finally:
+                tried.set()
+
+        threads = [threading.Thread(target=first),
+            threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(
+            outcome, {'shared': True, 'close waits': True}, outcome)

@@ -246,6 +246,32 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
                 Session.search([('opening_mismatch', '=', True)]), [second])
 
     @with_transaction()
+    def test_session_opens_journal_periods(self):
+        "A new session opens its till's journals in the current period"
+        pool = Pool()
+        Session = pool.get('sale.point.cash.session')
+        JournalPeriod = pool.get('account.journal.period')
+        Period = pool.get('account.period')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            period = Period.find(company)
+            journals = {pos.point.journal, pos.point.cash_journal}
+            self.assertEqual(JournalPeriod.search([]), [])
+
+            session = Session.get_current(pos.point)
+
+            opened = JournalPeriod.search([])
+            self.assertEqual(
+                {(p.journal, p.period) for p in opened},
+                {(j, period) for j in journals})
+            # The next session finds them open: nothing more
+            count(session, Decimal('0.00'))
+            Session.close([session])
+            Session.get_current(pos.point)
+            self.assertEqual(len(JournalPeriod.search([])), len(journals))
+
+    @with_transaction()
     def test_cashier_counts_blind(self):
         "A cashier cannot read the expected cash; a supervisor can"
         pool = Pool()

@@ -15,6 +15,8 @@ from decimal import Decimal
 from trytond import backend
 from trytond.modules.company.tests import create_company
 from trytond.modules.stock_availability.exceptions import AtpError
+from trytond.modules.stock_availability import locking
+from trytond.modules.stock_availability.locking import AvailabilityLockError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
 from trytond.transaction import Transaction, TransactionError
@@ -206,3 +208,47 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
             if all(assigned):
                 oversold += 1
         self.assertEqual(oversold, 0)
+
+    def test_create_waits_before_its_work(self):
+        "A move out of stock waits for its product's head when created"
+        # Nothing is committed: the other tests find the stock they expect.
+        created = threading.Event()
+        tried = threading.Event()
+        outcome = {}
+
+        def holder():
+            with Transaction().start(DB_NAME, 0, context=self.context):
+                self.new_move('STO', 'CUS', 1)
+                created.set()
+                tried.wait(timeout=60)
+
+        def second():
+            created.wait(timeout=60)
+            try:
+                with Transaction().start(
+                        DB_NAME, 0, context=self.context) as transaction:
+                    Move = Pool().get('stock.move')
+                    # Receipts do not change what is available.
+                    self.new_move('SUP', 'STO', 1)
+                    try:
+                        self.new_move('STO', 'CUS', 1)
+                    except AvailabilityLockError:
+                        outcome['restart'] = True
+                        outcome['created'] = len(
+                            transaction.create_records[Move.__name__])
+                        raise
+            except TransactionError:
+                # Nobody restarts it: give its waiting connection back.
+                locking.release()
+            finally:
+                tried.set()
+
+        threads = [threading.Thread(target=holder),
+            threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertTrue(outcome.get('restart'), outcome)
+        # Only the receipt: the sale restarts before it is inserted.
+        self.assertEqual(outcome['created'], 1)
