@@ -9,8 +9,9 @@
           cache check over the largest ledger.
   sell    8 concurrent sellers, each sale a create-and-reserve in its own
           transaction: one hot product, then distinct products.  The suite
-          reserves with stock.move.reserve in a database with
-          stock_availability; stock Tryton runs assign_try in a database
+          sells with stock.move.create_reserved, then with create and
+          stock.move.reserve, in a database with stock_availability;
+          stock Tryton runs assign_try in a database
           with the same upstream modules (stock, stock_lot, sale,
           purchase...) but none of the suite's, on the same server in the
           same run (--bare-stock: only stock, as before).
@@ -22,6 +23,7 @@
 """
 import argparse
 import collections
+import functools
 import statistics
 import sys
 import threading
@@ -263,8 +265,10 @@ def race_round(database, context, sale, products):
     return oversold
 
 
-def side(name, modules, reserve, args):
-    "Set up a database and run the selling rounds of one side"
+def side(name, modules, hows, args):
+    """Set up a database and run the selling rounds of one side, once per
+    way of selling in hows: 'assign_try', 'reserve' (create, then
+    stock.move.reserve) or 'create_reserved'"""
     from trytond.pool import Pool
     with bench_database(modules) as (pool, transaction, company):
         Move = pool.get('stock.move')
@@ -272,41 +276,62 @@ def side(name, modules, reserve, args):
         context = {'company': company.id, '_skip_warnings': True}
         hot = make_product(pool, 'Hot')
         distinct = [make_product(pool, 'D%s' % i) for i in range(8)]
-        singles = [make_product(pool, 'S%s' % i) for i in range(40)]
+        singles = {how: [make_product(pool, 'S%s %s' % (how, i))
+                for i in range(40)] for how in hows}
+        products = [hot] + distinct + sum(singles.values(), [])
         with transaction.set_context(_skip_warnings=True):
             receipts = [new_move(pool, p, places['SUP'], places['STO'],
-                    1 if p in singles else 100000, company)
-                for p in [hot] + distinct + singles]
+                    100000 if p in [hot] + distinct else 1, company)
+                for p in products]
             Move.do(receipts)
         transaction.commit()
         database = transaction.database.name
         # Records belong to their transaction: the sellers get ids.
         place_ids = {k: l.id for k, l in places.items()}
         company_id = company.id
+        currency_id = company.currency.id
+        unit_id = hot.default_uom.id
 
-        def sale(product_id):
+        def sale(how, product_id):
             pool = Pool()
             Move = pool.get('stock.move')
             Product = pool.get('product.product')
             Company = pool.get('company.company')
             Location = pool.get('stock.location')
+            if how == 'create_reserved':
+                # What a client sends: ids
+                Move.create_reserved([{
+                            'product': product_id,
+                            'unit': unit_id,
+                            'quantity': 1,
+                            'from_location': place_ids['STO'],
+                            'to_location': place_ids['CUS'],
+                            'company': company_id,
+                            'unit_price': Decimal('10'),
+                            'currency': currency_id,
+                            }])
+                return True
             move = new_move(pool, Product(product_id),
                 Location(place_ids['STO']), Location(place_ids['CUS']), 1,
                 Company(company_id))
-            if reserve:
+            if how == 'reserve':
                 Move.reserve([move])
                 return True
             Move.assign_try([move])
             return Move(move.id).state == 'assigned'
 
         results = {}
-        results['hot'] = sell_round(
-            database, context, sale, [hot.id], args.seconds)
-        results['distinct'] = sell_round(
-            database, context, sale, [p.id for p in distinct], args.seconds)
-        results['race'] = race_round(
-            database, context, sale, [p.id for p in singles])
-        print(f"{name}: {results}", flush=True)
+        for how in hows:
+            sell = functools.partial(sale, how)
+            results[how] = {
+                'hot': sell_round(
+                    database, context, sell, [hot.id], args.seconds),
+                'distinct': sell_round(database, context, sell,
+                    [p.id for p in distinct], args.seconds),
+                'race': race_round(database, context, sell,
+                    [p.id for p in singles[how]]),
+                }
+            print(f"{name} ({how}): {results[how]}", flush=True)
         return results
 
 
@@ -315,20 +340,26 @@ def bench_sell(args):
     stock_modules = (['stock'] if args.bare_stock
         else upstream_modules(['stock_availability']))
     print(f"stock Tryton modules: {', '.join(stock_modules)}", flush=True)
-    stock = side('stock Tryton (assign_try)', stock_modules, False, args)
-    suite = side('suite (stock.move.reserve)', ['stock_availability'],
-        True, args)
-    for round_ in ['hot', 'distinct']:
-        a, b = stock[round_], suite[round_]
-        print(f"{round_}: stock {a['rate']:.1f} sales/s, {a['failed']} "
-            f"failed, {a['not assigned']} not assigned, {a['retries']} "
-            f"retries, median {a['median ms']:.0f} ms | suite "
-            f"{b['rate']:.1f} sales/s, {b['failed']} failed, "
-            f"{b['not assigned']} refused, {b['retries']} retries, "
-            f"{b['restarts']} restarts, median {b['median ms']:.0f} ms | "
-            f"{b['rate'] / a['rate']:.1f}x")
-    print(f"oversell race (40 products of 1 unit, 2 sellers each): stock "
-        f"{stock['race']} of 40 oversold, suite {suite['race']} of 40")
+    stock = side('stock Tryton', stock_modules, ['assign_try'], args)[
+        'assign_try']
+    suite = side('suite', ['stock_availability'],
+        ['create_reserved', 'reserve'], args)
+    for how, label in [
+            ('create_reserved', 'stock.move.create_reserved'),
+            ('reserve', 'create + stock.move.reserve')]:
+        print(f"suite by {label}:")
+        for round_ in ['hot', 'distinct']:
+            a, b = stock[round_], suite[how][round_]
+            print(f"  {round_}: stock {a['rate']:.1f} sales/s, "
+                f"{a['failed']} failed, {a['not assigned']} not assigned, "
+                f"{a['retries']} retries, median {a['median ms']:.0f} ms | "
+                f"suite {b['rate']:.1f} sales/s, {b['failed']} failed, "
+                f"{b['not assigned']} refused, {b['retries']} retries, "
+                f"{b['restarts']} restarts, median {b['median ms']:.0f} ms "
+                f"| {b['rate'] / a['rate']:.1f}x")
+        print(f"  oversell race (40 products of 1 unit, 2 sellers each): "
+            f"stock {stock['race']} of 40 oversold, suite "
+            f"{suite[how]['race']} of 40")
 
 
 def main(argv=None):

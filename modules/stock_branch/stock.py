@@ -100,13 +100,18 @@ class BranchMixin:
 
     @classmethod
     def create(cls, vlist):
+        cls.check_new_branches(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def check_new_branches(cls, vlist):
+        "Refuse values of new records at none of the user's branches"
         # Before anything is written; preprocess_values runs as root
         if Transaction().check_access:
             for values in vlist:
                 _check_new_branches(
                     [values.get(l) for l in cls._branch_fields.values()],
                     cls._branch_values(values).values())
-        return super().create(vlist)
 
     @classmethod
     def _branch_source_fields(cls):
@@ -199,6 +204,11 @@ class Move(BranchMixin, metaclass=PoolMeta):
     @classmethod
     def _get_origin(cls):
         return super()._get_origin() + ['stock.shrinkage.case']
+
+    @classmethod
+    def _create_reserved_check(cls, vlist):
+        super()._create_reserved_check(vlist)
+        cls.check_new_branches(vlist)
 
     @classmethod
     def _branch_source_fields(cls):

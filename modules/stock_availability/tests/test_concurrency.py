@@ -77,33 +77,41 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
     def tearDownClass(cls):
         drop_db()
 
+    def move_values(self, from_, to, quantity, product=None):
+        return {
+            'product': product or self.product,
+            'unit': self.unit,
+            'quantity': quantity,
+            'from_location': self.locations[from_],
+            'to_location': self.locations[to],
+            'company': self.context['company'],
+            'unit_price': Decimal('10'),
+            'currency': self.currency,
+            }
+
     def new_move(self, from_, to, quantity, product=None):
         Move = Pool().get('stock.move')
-        move, = Move.create([{
-                    'product': product or self.product,
-                    'unit': self.unit,
-                    'quantity': quantity,
-                    'from_location': self.locations[from_],
-                    'to_location': self.locations[to],
-                    'company': self.context['company'],
-                    'unit_price': Decimal('10'),
-                    'currency': self.currency,
-                    }])
+        move, = Move.create([self.move_values(from_, to, quantity, product)])
         return move
 
     def receive(self):
         Move = Pool().get('stock.move')
         Move.do([self.new_move('SUP', 'STO', STOCK)])
 
-    def sell(self, reserve_first):
+    def sell(self, how):
+        "A sale done directly, after reserve or after create_reserved"
         Move = Pool().get('stock.move')
-        move = self.new_move('STO', 'CUS', 1)
-        if reserve_first:
-            Move.reserve([move])
+        if how == 'create_reserved':
+            move, = Move.create_reserved(
+                [self.move_values('STO', 'CUS', 1)])
+        else:
+            move = self.new_move('STO', 'CUS', 1)
+            if how == 'reserve':
+                Move.reserve([move])
         Move.do([move])
         return move.id
 
-    def race(self, reserve_first):
+    def race(self, how):
         barrier = threading.Barrier(WORKERS)
         results = []
         lock = threading.Lock()
@@ -111,7 +119,7 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
         def work():
             barrier.wait()
             for _ in range(SALES):
-                result = in_transaction(self.context, self.sell, reserve_first)
+                result = in_transaction(self.context, self.sell, how)
                 with lock:
                     results.append(result)
 
@@ -136,7 +144,9 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
             Move = pool.get('stock.move')
             Availability = pool.get('stock.availability')
             Product = pool.get('product.product')
+            # This race's sales: each test sells all it received
             sold = Move.search([
+                    ('id', 'in', [v for s, v, _ in results if s == 'done']),
                     ('product', '=', self.product),
                     ('to_location', '=', self.locations['CUS']),
                     ('state', '=', 'done')])
@@ -150,16 +160,26 @@ class StockAvailabilityConcurrencyTestCase(unittest.TestCase):
     def test_direct_sales(self):
         "8 workers × 50 direct sales of a stock of 100 sell exactly 100"
         in_transaction(self.context, self.receive)
-        self.check(self.race(reserve_first=False))
+        self.check(self.race('direct'))
 
     def test_reserved_sales(self):
         "8 workers × 50 reserve-then-sell of a stock of 100 sell 100"
         in_transaction(self.context, self.receive)
-        results = self.race(reserve_first=True)
+        results = self.race('reserve')
         # Each test sells everything it received.
         statuses = [s for s, _, _ in results]
         self.assertEqual(statuses.count('done'), STOCK, statuses)
         self.assertEqual(statuses.count('gave up'), 0)
+
+    def test_create_reserved_sales(self):
+        "8 workers × 50 create_reserved-then-sell of a stock of 100 sell 100"
+        in_transaction(self.context, self.receive)
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            Move = Pool().get('stock.move')
+            # The race takes the fast path.
+            self.assertIsNotNone(Move._create_reserved_plan(
+                    [self.move_values('STO', 'CUS', 1)]))
+        self.check(self.race('create_reserved'))
 
     def test_assign_try_race(self):
         "2 sellers per 1-unit product at once: assign_try never oversells"

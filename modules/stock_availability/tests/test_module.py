@@ -60,6 +60,50 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             Move.do([move])
         return move
 
+    def sale_values(self, product, locations, quantity):
+        company = Pool().get('company.company')(
+            Transaction().context['company'])
+        return {
+            'product': product.id,
+            'unit': product.default_uom.id,
+            'quantity': quantity,
+            'from_location': locations['STO'].id,
+            'to_location': locations['CUS'].id,
+            'company': company.id,
+            'unit_price': Decimal('100'),
+            'currency': company.currency.id,
+            }
+
+    def move_rows(self, moves):
+        "The stored columns of moves, but their ids, users and dates"
+        Move = Pool().get('stock.move')
+        table = Move.__table__()
+        names = sorted(n for n, f in Move._fields.items()
+            if not hasattr(f, 'set') and n not in {
+                'id', 'create_uid', 'create_date', 'write_uid',
+                'write_date'})
+        cursor = Transaction().connection.cursor()
+        rows = []
+        for move in moves:
+            cursor.execute(*table.select(
+                    *[getattr(table, n) for n in names],
+                    where=table.id == move.id))
+            rows.append(dict(zip(names, cursor.fetchone())))
+        return rows
+
+    def cache_lines(self):
+        Line = Pool().get('stock.availability.line')
+        table = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.product, table.branch, table.ownership, table.state,
+                table.quantity))
+        return {tuple(r[:4]): r[4] for r in cursor}
+
+    def logs(self, move):
+        return [(l.event, l.target) for l in Transaction().log_records
+            if l.resource == move]
+
     def atp(self, product, warehouse):
         Availability = Pool().get('stock.availability')
         return Availability.atp_of(product, warehouse)
@@ -232,6 +276,151 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             sale = self.move(product, loc['STO'], loc['CUS'], 2, do=False)
             with self.assertRaisesRegex(UserError, 'not 2'):
                 Move.reserve([sale])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_create_reserved_as_orm(self):
+        "create_reserved gives the rows, cache and logs of create + reserve"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            self.move(product, loc['SUP'], loc['STO'], 10)
+            stock_group = ModelData.get_id('stock', 'group_stock')
+            clerk, = User.create([{
+                        'name': "Clerk",
+                        'login': 'clerk',
+                        'groups': [('add', [stock_group])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        }])
+            values = self.sale_values(product, loc, 2)
+            self.assertIsNotNone(Move._create_reserved_plan([values]))
+
+            for user, logs in [
+                    (0, [('transition', 'state:assigned')]),
+                    (clerk.id, [
+                            ('button', 'assign'),
+                            ('transition', 'state:assigned')]),
+                    ]:
+                with Transaction().set_user(user), \
+                        Transaction().set_context(_check_access=bool(user)):
+                    before = self.cache_lines()
+                    orm, = Move.create([values])
+                    Move.reserve([orm])
+                    between = self.cache_lines()
+                    fast, = Move.create_reserved([values])
+                    after = self.cache_lines()
+
+                self.assertEqual(fast.state, 'assigned')
+                self.assertEqual(
+                    self.move_rows([fast]), self.move_rows([orm]))
+                self.assertEqual(
+                    {k: after[k] - between.get(k, 0) for k in after},
+                    {k: between[k] - before.get(k, 0) for k in after})
+                self.assertEqual(self.logs(orm), logs)
+                self.assertEqual(self.logs(fast), logs)
+            self.assertEqual(self.atp(product, loc['WH']), 2)
+            self.assertEqual(
+                pool.get('stock.availability').check_cache(), [])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_create_reserved_refuses_as_orm(self):
+        "create_reserved refuses what create + reserve refuses, writes nothing"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Template = pool.get('product.template')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop()
+            self.move(product, loc['SUP'], loc['STO'], 10)
+            template, = Template.create([{
+                        'name': "Screen Fitting",
+                        'type': 'service',
+                        'default_uom': product.default_uom.id,
+                        'products': [('create', [{}])],
+                        }])
+            service, = template.products
+            clerk, = User.create([{'name': "Clerk", 'login': 'clerk'}])
+            no_price = self.sale_values(product, loc, 1)
+            del no_price['unit_price']
+            cases = [
+                ("beyond ATP", self.sale_values(product, loc, 11), 0),
+                ("digits", self.sale_values(product, loc, 1.5), 0),
+                ("no unit price", no_price, 0),
+                ("service", self.sale_values(service, loc, 1), 0),
+                ("no access", self.sale_values(product, loc, 1), clerk.id),
+                ]
+            cursor = Transaction().connection.cursor()
+
+            def attempt(method, values, user):
+                cursor.execute('SAVEPOINT attempt')
+                try:
+                    with Transaction().set_user(user), \
+                            Transaction().set_context(
+                                _check_access=bool(user)):
+                        method(values)
+                except UserError as error:
+                    return type(error), error.message
+                finally:
+                    cursor.execute('ROLLBACK TO SAVEPOINT attempt')
+                    # The ids of the rolled back records come again.
+                    Transaction().cache.clear()
+
+            def orm(values):
+                Move.reserve(Move.create([values]))
+
+            def fast(values):
+                Move.create_reserved([values])
+
+            moves = Move.search([], count=True)
+            cache = self.cache_lines()
+            for name, values, user in cases:
+                with self.subTest(name=name):
+                    self.assertIsNotNone(
+                        Move._create_reserved_plan([values]))
+                    refusal = attempt(orm, values, user)
+                    self.assertIsNotNone(refusal)
+                    self.assertEqual(attempt(fast, values, user), refusal)
+                    self.assertEqual(Move.search([], count=True), moves)
+                    self.assertEqual(self.cache_lines(), cache)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_create_reserved_falls_back(self):
+        "Units, transfers and unreviewed overrides take the ORM path"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Lot = pool.get('stock.lot')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop(tracking='serial')
+            lot, = Lot.create([{'product': product.id, 'serial': 'SN1'}])
+            self.move(product, loc['SUP'], loc['STO'], lot=lot)
+            values = self.sale_values(product, loc, 1)
+            self.assertIsNone(Move._create_reserved_plan([values]))
+            move, = Move.create_reserved([values])
+            self.assertEqual((move.state, move.lot), ('assigned', lot))
+            self.assertEqual(Lot(lot.id).state, 'reserved')
+
+            plain, loc = self.setup_shop()
+            self.move(plain, loc['SUP'], loc['STO'], 2)
+            transfer = dict(self.sale_values(plain, loc, 1),
+                to_location=loc['OUT'].id, unit_price=None, currency=None)
+            self.assertIsNone(Move._create_reserved_plan([transfer]))
+            move, = Move.create_reserved([transfer])
+            self.assertEqual(move.state, 'assigned')
+
+            sale = self.sale_values(plain, loc, 1)
+            self.assertIsNotNone(Move._create_reserved_plan([sale]))
+            Move._create_reserved_unaudited = {('other', 'write')}
+            try:
+                self.assertIsNone(Move._create_reserved_plan([sale]))
+            finally:
+                Move._create_reserved_unaudited = set()
+            self.assertEqual(self.atp(plain, loc['WH']), 1)
 
     def test_transition_table(self):
         "The table refuses the documented illegal changes"

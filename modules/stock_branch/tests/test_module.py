@@ -331,6 +331,64 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                     count=True), 1)
 
     @with_transaction()
+    def test_create_reserved_at_own_branch(self):
+        "A clerk's fast sale is refused by name at another branch"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            a, b = self.create_branches('A', 'B')
+            unit, = Uom.search([('name', '=', 'Unit')])
+            template, = Template.create([{
+                        'name': "Charger",
+                        'type': 'goods',
+                        'default_uom': unit.id,
+                        'products': [('create', [{}])],
+                        }])
+            product, = template.products
+            supplier, = Location.search([('code', '=', 'SUP')])
+            customer, = Location.search([('code', '=', 'CUS')])
+
+            def values(from_, to):
+                return {
+                    'product': product.id,
+                    'unit': unit.id,
+                    'quantity': 1,
+                    'from_location': from_.id,
+                    'to_location': to.id,
+                    'unit_price': Decimal('10'),
+                    'currency': company.currency.id,
+                    'company': company.id,
+                    }
+            receipts = Move.create([values(supplier, w.storage_location)
+                    for w in [a, b]])
+            with Transaction().set_context(_skip_warnings=True):
+                Move.do(receipts)
+            clerk = self.create_clerk(company, [a])
+            with Transaction().set_user(clerk.id), \
+                    Transaction().set_context(_check_access=True,
+                        company=company.id, _skip_warnings=True):
+                other = values(b.storage_location, customer)
+                self.assertIsNotNone(Move._create_reserved_plan([other]))
+                for create_reserved in [
+                        lambda v: Move.reserve(Move.create(v)),
+                        Move.create_reserved]:
+                    with self.assertRaisesRegex(
+                            BranchAccessError, 'Branch B'):
+                        create_reserved([other])
+                sale, = Move.create_reserved(
+                    [values(a.storage_location, customer)])
+            self.assertEqual(
+                (sale.state, sale.from_branch, sale.to_branch),
+                ('assigned', a, None))
+            self.assertEqual(Move.search([
+                        ('from_location', '=', b.storage_location.id),
+                        ], count=True), 0)
+
+    @with_transaction()
     def test_branches_change_visibility(self):
         "Giving a branch to a user shows its records at once"
         pool = Pool()
