@@ -17,7 +17,9 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from trytond.modules.stock.exceptions import MoveFutureWarning
+from trytond.modules.stock.exceptions import (
+    MoveFutureWarning, MoveOriginWarning)
+from trytond.modules.stock.move import Move as StockMove
 
 from .bulk import bulk_update
 from .exceptions import (
@@ -401,8 +403,10 @@ class Move(metaclass=PoolMeta):
                 Lot.write(*to_write)
 
     @classmethod
-    def _serial_lot_values(cls, moves):
-        "Return [(lot, values)] where the done moves leave their units"
+    def _serial_lot_values(cls, moves, unit_prices=None):
+        """Return [(lot, values)] where the done moves leave their units
+
+        unit_prices maps move ids to their unit_price_company when known."""
         # Moves of one document share their warehouse, owner and supplier:
         # compute each once, without reading every document on its own.
         cache = {}
@@ -435,7 +439,9 @@ class Move(metaclass=PoolMeta):
                         'supplier': getattr(supplier, 'id', None),
                         })
                 if lot.unit_cost is None:
-                    values['unit_cost'] = move.unit_price_company
+                    values['unit_cost'] = (unit_prices[move.id]
+                        if unit_prices is not None
+                        else move.unit_price_company)
             result.append((lot, values))
         return result
 
@@ -464,7 +470,9 @@ class Move(metaclass=PoolMeta):
         pool = Pool()
         Lot = pool.get('stock.lot')
         final = {}
-        for lot, values in cls._serial_lot_values(moves):
+        unit_prices = cls._set_based_unit_prices(
+            moves, {m: m.effective_date for m in moves})
+        for lot, values in cls._serial_lot_values(moves, unit_prices):
             final.setdefault(lot, {}).update(values)
         by_names = defaultdict(list)
         for lot, values in final.items():
@@ -480,7 +488,7 @@ class Move(metaclass=PoolMeta):
         Date = pool.get('ir.date')
         Product = pool.get('product.product')
         Warning = pool.get('res.user.warning')
-        cls.check_origin(moves)
+        cls._check_origin_set_based(moves)
         today = {}
 
         def today_of(company):
@@ -548,6 +556,36 @@ class Move(metaclass=PoolMeta):
             Product.__queue__.deactivate_replaced(Product.browse(replaced))
 
     @classmethod
+    def _check_origin_set_based(cls, moves):
+        """check_origin of stock, naming only the moves its warning shows
+
+        Stock's names the moves before it knows whether the warning is
+        skipped, which reads the names of every move of the receipt."""
+        pool = Pool()
+        Warning = pool.get('res.user.warning')
+        if (getattr(cls.check_origin, '__func__', None)
+                is not StockMove.check_origin.__func__):
+            # Extended by another module: its own checks
+            cls.check_origin(moves)
+            return
+        types = cls.check_origin_types()
+        if not types:
+            return
+        missing = sorted(m for m in moves
+            if ((m.from_location.type in types)
+                ^ (m.to_location.type in types))
+            and not m.origin)
+        if missing:
+            warning_name = Warning.format('done', missing)
+            if Warning.check(warning_name):
+                names = ', '.join(
+                    m.rec_name for m in cls.browse(missing[:5]))
+                if len(missing) > 5:
+                    names += '...'
+                raise MoveOriginWarning(warning_name,
+                    gettext('stock.msg_move_no_origin', moves=names))
+
+    @classmethod
     def write_done_set_based(cls, rows):
         "Store rows of (id, effective date, cost price, state)"
         bulk_update(cls, ['effective_date', 'cost_price', 'state'], rows)
@@ -580,22 +618,7 @@ class Move(metaclass=PoolMeta):
         pool = Pool()
         Uom = pool.get('product.uom')
         costs, product_costs = {}, {}
-        # unit_price_company depends on the date in the context: read it
-        # date by date, a batch each.
-        unit_prices = {}
-        by_date = defaultdict(list)
-        for move in moves:
-            if (move.unit_price is not None
-                    and move.currency == move.company.currency
-                    and move.unit == move.product.default_uom):
-                # No rate nor unit to apply: what the field computes
-                unit_prices[move.id] = round_price(move.unit_price)
-                continue
-            by_date[dates[move]].append(move.id)
-        for date, ids in by_date.items():
-            with Transaction().set_context(date=date):
-                for move in cls.browse(ids):
-                    unit_prices[move.id] = move.unit_price_company
+        unit_prices = cls._set_based_unit_prices(moves, dates)
         moves = sorted(moves, key=lambda m: (m.company.id, m.product.id))
         for (company, product), p_moves in groupby(
                 moves, key=lambda m: (m.company, m.product)):
@@ -644,6 +667,29 @@ class Move(metaclass=PoolMeta):
             if changed:
                 product_costs[(product, company)] = cost_price
         return costs, product_costs
+
+    @classmethod
+    def _set_based_unit_prices(cls, moves, dates):
+        """Return {move id: unit_price_company} of moves done at dates
+
+        The field depends on the date in the context: it is read date by
+        date, a batch each, for the moves that need a rate or a unit."""
+        unit_prices = {}
+        by_date = defaultdict(list)
+        for move in moves:
+            if move.unit_price is None:
+                unit_prices[move.id] = None
+            elif (move.currency == move.company.currency
+                    and move.unit == move.product.default_uom):
+                # No rate nor unit to apply: what the field computes
+                unit_prices[move.id] = round_price(move.unit_price)
+            else:
+                by_date[dates[move]].append(move.id)
+        for date, ids in by_date.items():
+            with Transaction().set_context(date=date):
+                for move in cls.browse(ids):
+                    unit_prices[move.id] = move.unit_price_company
+        return unit_prices
 
     @classmethod
     def _set_based_averaged_methods(cls):

@@ -3,7 +3,7 @@
 # license terms.
 from decimal import Decimal
 
-from trytond.exceptions import UserError
+from trytond.exceptions import UserError, UserWarning
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_availability.stock import TRANSITIONS
@@ -495,6 +495,43 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                     for l in Line.search([('product', '=', item.id)]))
             self.assertEqual(lines(product), lines(twin))
             self.assertEqual(Availability.check_cache(), [])
+
+    @with_transaction()
+    def test_receipt_at_once_warns_of_no_origin(self):
+        "Without purchases, the set-based receipt warns as the ORM one"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Shipment = pool.get('stock.shipment.in')
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_shop(tracking='imei')
+            twin, _ = self.setup_shop(tracking='imei')
+            supplier, = Party.create([{'name': "Supplier"}])
+            warehouse = loc['WH']
+            orm, fast = Shipment.create([{
+                        'supplier': supplier.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': warehouse.storage_location.id,
+                        } for _ in range(2)])
+            orm.add_units(product, serial_tools.receipt_rows(
+                    serial_tools.imeis('35209011', 7)), Decimal('400'))
+            with self.assertRaises(UserWarning) as orm_warning:
+                Shipment.receive([orm])
+            moves = Move.search([], count=True)
+            with self.assertRaises(UserWarning) as fast_warning:
+                fast.receive_units_at_once(twin, serial_tools.receipt_rows(
+                        serial_tools.imeis('35209012', 7)), Decimal('400'))
+            # The same five moves named, the same key for each receipt
+            for warning in [orm_warning, fast_warning]:
+                self.assertRegex(warning.exception.message,
+                    r'^Stock moves "(1\xa0u Phone @ \d+, ){4}'
+                    r'1\xa0u Phone @ \d+\.\.\." have no origin')
+            self.assertEqual(Move.search([
+                        ('state', '=', 'done'),
+                        ('shipment', '=', str(fast))], count=True), 0)
+            self.assertGreater(Move.search([], count=True), moves)
 
     @with_transaction(context={'_skip_warnings': True})
     def test_history(self):
