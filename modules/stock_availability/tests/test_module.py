@@ -451,9 +451,14 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Availability.rebuild(), 1)
             self.assertEqual(Availability.check_cache(), [])
 
-    @with_transaction(context={'_skip_warnings': True})
     def test_receipt_at_once_equals_orm_receipt(self):
         "The set-based receipt leaves the same states and cache as the ORM"
+        for one_step in [False, True]:
+            with self.subTest(one_step=one_step):
+                self.check_receipt_at_once(one_step)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def check_receipt_at_once(self, one_step):
         pool = Pool()
         Availability = pool.get('stock.availability')
         Party = pool.get('party.party')
@@ -464,10 +469,12 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             twin, _ = self.setup_shop(tracking='imei')
             supplier, = Party.create([{'name': "Supplier"}])
             warehouse = loc['WH']
+            # One step: straight into storage, without the input location
             shipments = Shipment.create([{
                         'supplier': supplier.id,
                         'warehouse': warehouse.id,
-                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_input': (warehouse.storage_location.id
+                            if one_step else warehouse.input_location.id),
                         'warehouse_storage': warehouse.storage_location.id,
                         } for _ in range(2)])
             orm, fast = shipments
@@ -484,6 +491,8 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                     values.pop('product')
             self.assertEqual(serial_tools.snapshot_differences(*snapshots),
                 [])
+            self.assertEqual(len(snapshots[1]['moves']), 30 if one_step
+                else 60)
             self.assertEqual({u['state'] for u in snapshots[1]['units']},
                 {'available'})
             self.assertEqual(self.atp(product, warehouse), 30)
