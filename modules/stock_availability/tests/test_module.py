@@ -451,6 +451,25 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Availability.rebuild(), 1)
             self.assertEqual(Availability.check_cache(), [])
 
+    def setup_receipts(self, one_step=False):
+        """Two IMEI products and two draft supplier shipments of the
+        default warehouse; one step: straight into storage"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Shipment = pool.get('stock.shipment.in')
+        product, loc = self.setup_shop(tracking='imei')
+        twin, _ = self.setup_shop(tracking='imei')
+        supplier, = Party.create([{'name': "Supplier"}])
+        warehouse = loc['WH']
+        shipments = Shipment.create([{
+                    'supplier': supplier.id,
+                    'warehouse': warehouse.id,
+                    'warehouse_input': (warehouse.storage_location.id
+                        if one_step else warehouse.input_location.id),
+                    'warehouse_storage': warehouse.storage_location.id,
+                    } for _ in range(2)])
+        return product, twin, warehouse, shipments
+
     def test_receipt_at_once_equals_orm_receipt(self):
         "The set-based receipt leaves the same states and cache as the ORM"
         for one_step in [False, True]:
@@ -461,22 +480,11 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
     def check_receipt_at_once(self, one_step):
         pool = Pool()
         Availability = pool.get('stock.availability')
-        Party = pool.get('party.party')
         Shipment = pool.get('stock.shipment.in')
         company = create_company()
         with set_company(company):
-            product, loc = self.setup_shop(tracking='imei')
-            twin, _ = self.setup_shop(tracking='imei')
-            supplier, = Party.create([{'name': "Supplier"}])
-            warehouse = loc['WH']
-            # One step: straight into storage, without the input location
-            shipments = Shipment.create([{
-                        'supplier': supplier.id,
-                        'warehouse': warehouse.id,
-                        'warehouse_input': (warehouse.storage_location.id
-                            if one_step else warehouse.input_location.id),
-                        'warehouse_storage': warehouse.storage_location.id,
-                        } for _ in range(2)])
+            product, twin, warehouse, shipments = self.setup_receipts(
+                one_step)
             orm, fast = shipments
             orm.add_units(product, serial_tools.receipt_rows(
                     serial_tools.imeis('35209011', 30)), Decimal('400'))
@@ -509,21 +517,11 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
     def test_receipt_at_once_warns_of_no_origin(self):
         "Without purchases, the set-based receipt warns as the ORM one"
         pool = Pool()
-        Party = pool.get('party.party')
         Shipment = pool.get('stock.shipment.in')
         Move = pool.get('stock.move')
         company = create_company()
         with set_company(company):
-            product, loc = self.setup_shop(tracking='imei')
-            twin, _ = self.setup_shop(tracking='imei')
-            supplier, = Party.create([{'name': "Supplier"}])
-            warehouse = loc['WH']
-            orm, fast = Shipment.create([{
-                        'supplier': supplier.id,
-                        'warehouse': warehouse.id,
-                        'warehouse_input': warehouse.input_location.id,
-                        'warehouse_storage': warehouse.storage_location.id,
-                        } for _ in range(2)])
+            product, twin, _, (orm, fast) = self.setup_receipts()
             orm.add_units(product, serial_tools.receipt_rows(
                     serial_tools.imeis('35209011', 7)), Decimal('400'))
             with self.assertRaises(UserWarning) as orm_warning:
