@@ -19,6 +19,7 @@ without being listed turns the fast path off, until it is reviewed.
 from collections import defaultdict
 
 from sql import Column
+from sql.aggregate import Count
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -77,6 +78,16 @@ def _module(klass):
     if parts[:2] == ['trytond', 'modules'] and len(parts) > 2:
         return parts[2]
     return name
+
+
+def _all_exist(Model, ids):
+    "Whether every id of ids is a row of Model's table"
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(Count(table.id),
+            where=table.id.in_(sorted(ids))))
+    count, = cursor.fetchone()
+    return count == len(ids)
 
 
 class Move(metaclass=PoolMeta):
@@ -164,6 +175,11 @@ class Move(metaclass=PoolMeta):
                     or source[1:] != ('company', 'available')):
                 return None
             plan[index] = (product_id, source[0])
+        # Unknown ids are refused by the ORM path, as it refuses them
+        for Model, name in [(Product, 'product'), (Uom, 'unit'),
+                (Location, 'to_location')]:
+            if not _all_exist(Model, {v[name] for v in vlist}):
+                return None
         with without_check_access():
             products = Product.browse({p for p, _ in plan.values()})
             locations = Location.browse({v[f] for v in vlist

@@ -104,6 +104,21 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
         return [(l.event, l.target) for l in Transaction().log_records
             if l.resource == move]
 
+    def refusal(self, func, *args):
+        """Return the class and message of the UserError func raises, or
+        None; what it wrote is rolled back in both cases"""
+        cursor = Transaction().connection.cursor()
+        cursor.execute('SAVEPOINT attempt')
+        try:
+            func(*args)
+        except UserError as error:
+            return type(error), error.message
+        finally:
+            # Also after a failed statement of PostgreSQL
+            cursor.execute('ROLLBACK TO SAVEPOINT attempt')
+            # The ids of the rolled back records come again.
+            Transaction().cache.clear()
+
     def atp(self, product, warehouse):
         Availability = Pool().get('stock.availability')
         return Availability.atp_of(product, warehouse)
@@ -354,21 +369,11 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                 ("service", self.sale_values(service, loc, 1), 0),
                 ("no access", self.sale_values(product, loc, 1), clerk.id),
                 ]
-            cursor = Transaction().connection.cursor()
 
             def attempt(method, values, user):
-                cursor.execute('SAVEPOINT attempt')
-                try:
-                    with Transaction().set_user(user), \
-                            Transaction().set_context(
-                                _check_access=bool(user)):
-                        method(values)
-                except UserError as error:
-                    return type(error), error.message
-                finally:
-                    cursor.execute('ROLLBACK TO SAVEPOINT attempt')
-                    # The ids of the rolled back records come again.
-                    Transaction().cache.clear()
+                with Transaction().set_user(user), \
+                        Transaction().set_context(_check_access=bool(user)):
+                    return self.refusal(method, values)
 
             def orm(values):
                 Move.reserve(Move.create([values]))
@@ -415,6 +420,11 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
 
             sale = self.sale_values(plain, loc, 1)
             self.assertIsNotNone(Move._create_reserved_plan([sale]))
+            for name in ['product', 'unit', 'to_location']:
+                unknown = dict(sale, **{name: 10 ** 9})
+                self.assertIsNone(Move._create_reserved_plan([unknown]))
+                self.assertIsNotNone(
+                    self.refusal(Move.create_reserved, [unknown]))
             Move._create_reserved_unaudited = {('other', 'write')}
             try:
                 self.assertIsNone(Move._create_reserved_plan([sale]))
