@@ -23,12 +23,12 @@ from sql.aggregate import Count
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
-from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import AccessButtonError
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
+
+from trytond.modules.stock_lot_serial.bulk import check_buttons_access
 
 from .availability import location_keys
 
@@ -218,6 +218,7 @@ class Move(metaclass=PoolMeta):
         Availability = pool.get('stock.availability')
         Uom = pool.get('product.uom')
         Product = pool.get('product.product')
+        ModelAccess = pool.get('ir.model.access')
         transaction = Transaction()
         check_access = transaction.check_access
         as_user = transaction.user != 0 and check_access
@@ -253,8 +254,10 @@ class Move(metaclass=PoolMeta):
         # reserve, and the assign button
         cls.check_atp(deltas, heads)
         if as_user:
-            cls._check_assign_button_access()
+            # What ModelView.button checks before assign
+            ModelAccess.check(cls.__name__, 'read')
             cls.read(ids, ['id'])
+            check_buttons_access(cls, ['assign'])
         if check_access:
             cls.log(moves, 'button', 'assign')
         with without_check_access():
@@ -329,21 +332,3 @@ class Move(metaclass=PoolMeta):
                 raise
             ids.append(id_)
         return ids
-
-    @classmethod
-    def _check_assign_button_access(cls):
-        "The access checks of ModelView.button for assign"
-        pool = Pool()
-        ModelAccess = pool.get('ir.model.access')
-        Button = pool.get('ir.model.button')
-        User = pool.get('res.user')
-        ModelAccess.check(cls.__name__, 'read')
-        groups = set(User.get_groups())
-        button_groups = Button.get_groups(cls.__name__, 'assign')
-        if button_groups:
-            if not groups & button_groups:
-                raise AccessButtonError(
-                    gettext('ir.msg_access_button_error',
-                        button='assign', **cls.__names__()))
-        else:
-            ModelAccess.check(cls.__name__, 'write')

@@ -12,6 +12,8 @@ from sql import Cast, Column, Values
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
+from trytond.i18n import gettext
+from trytond.model.exceptions import AccessButtonError
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -134,3 +136,25 @@ def invalidate(Model, ids):
             records = cache[Model.__name__]
             for id_ in ids:
                 records.pop(id_, None)
+
+
+def check_buttons_access(Model, buttons):
+    """Refuse as ModelView.button would for each of the buttons of Model:
+    its groups, or write access without groups"""
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    Button = pool.get('ir.model.button')
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    groups = set(User.get_groups())
+    for button in buttons:
+        button_groups = Button.get_groups(Model.__name__, button)
+        if button_groups:
+            if not groups & button_groups:
+                raise AccessButtonError(gettext(
+                        'ir.msg_access_button_error',
+                        button=button, **Model.__names__()))
+        else:
+            ModelAccess.check(Model.__name__, 'write')

@@ -10,7 +10,6 @@ from sql.functions import CurrentTimestamp
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessButtonError
 from trytond.modules.product import price_digits, round_price
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -18,7 +17,7 @@ from trytond.transaction import (
     Transaction, record_cache_size, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .bulk import bulk_create, invalidate
+from .bulk import bulk_create, check_buttons_access, invalidate
 from .exceptions import ReceiptImportError
 from .identifier import imei_error, normalize
 from .stock import IDENTIFIERS
@@ -124,7 +123,7 @@ class ShipmentIn(metaclass=PoolMeta):
             raise ReceiptImportError(gettext(
                     'stock_lot_serial.msg_receipt_at_once_moves',
                     shipment=self.rec_name))
-        cls.check_buttons_access(['receive', 'do'])
+        check_buttons_access(cls, ['receive', 'do'])
         units = self._validated_units(product, rows, grade, wizard)
         self._update_returning_units(units)
         new_units = [u for u in units if not u['lot']]
@@ -189,27 +188,6 @@ class ShipmentIn(metaclass=PoolMeta):
                 where=table.id == self.id))
         invalidate(cls, [self.id])
         return incoming
-
-    @classmethod
-    def check_buttons_access(cls, buttons):
-        "Refuse as ModelView.button would for each of the buttons"
-        pool = Pool()
-        ModelAccess = pool.get('ir.model.access')
-        Button = pool.get('ir.model.button')
-        User = pool.get('res.user')
-        transaction = Transaction()
-        if not transaction.user or not transaction.check_access:
-            return
-        groups = set(User.get_groups())
-        for button in buttons:
-            button_groups = Button.get_groups(cls.__name__, button)
-            if button_groups:
-                if not groups & button_groups:
-                    raise AccessButtonError(gettext(
-                            'ir.msg_access_button_error',
-                            button=button, **cls.__names__()))
-            else:
-                ModelAccess.check(cls.__name__, 'write')
 
     def _validated_units(self, product, rows, grade, wizard):
         "Check every row and log the scans; raise for all bad rows at once"
