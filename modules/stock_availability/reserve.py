@@ -19,7 +19,6 @@ without being listed turns the fast path off, until it is reviewed.
 from collections import defaultdict
 
 from sql import Column
-from sql.aggregate import Count
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -29,6 +28,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
 from trytond.modules.stock_lot_serial.bulk import check_buttons_access
+from trytond.modules.stock_lot_serial.product import SERIALIZED
 
 from .availability import location_keys
 
@@ -80,16 +80,6 @@ def _module(klass):
     return name
 
 
-def _all_exist(Model, ids):
-    "Whether every id of ids is a row of Model's table"
-    table = Model.__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*table.select(Count(table.id),
-            where=table.id.in_(sorted(ids))))
-    count, = cursor.fetchone()
-    return count == len(ids)
-
-
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
 
@@ -135,16 +125,13 @@ class Move(metaclass=PoolMeta):
             moves = cls.create(vlist)
             cls.reserve(moves)
             return moves
-        return cls._create_reserved_fast(vlist, plan)
+        return cls._create_reserved_fast(vlist, *plan)
 
     @classmethod
     def _create_reserved_plan(cls, vlist):
-        """Return {index: (product id, branch id)} when every move of vlist
-        can take the fast path, or None"""
+        """Return ({index: (product id, branch id)}, {product id: default
+        unit id}) when every move of vlist can take the fast path, or None"""
         pool = Pool()
-        Product = pool.get('product.product')
-        Location = pool.get('stock.location')
-        Uom = pool.get('product.uom')
         Trigger = pool.get('ir.trigger')
         Button = pool.get('ir.model.button')
         transaction = Transaction()
@@ -175,35 +162,65 @@ class Move(metaclass=PoolMeta):
                     or source[1:] != ('company', 'available')):
                 return None
             plan[index] = (product_id, source[0])
-        # Unknown ids are refused by the ORM path, as it refuses them
-        for Model, name in [(Product, 'product'), (Uom, 'unit'),
-                (Location, 'to_location')]:
-            if not _all_exist(Model, {v[name] for v in vlist}):
+        facts = cls._create_reserved_facts(vlist)
+        if facts is None:
+            # Unknown ids are refused by the ORM path, as it refuses them
+            return None
+        products, units, locations = facts
+        for values in vlist:
+            tracking, replaced_by, category, _ = products[values['product']]
+            if (tracking in SERIALIZED or tracking == 'batch'
+                    # Replacing a product is the ORM path's concern
+                    or replaced_by is not None
+                    or units[values['unit']] != category):
                 return None
-        with without_check_access():
-            products = Product.browse({p for p, _ in plan.values()})
-            locations = Location.browse({v[f] for v in vlist
-                    for f in ['from_location', 'to_location']})
-            locations = {l.id: l for l in locations}
-            for product in products:
-                if (product.serialized
-                        or product.template.tracking == 'batch'
-                        or product.replacement != product):
-                    return None
-            units = {u.id: u for u in Uom.browse(
-                        {v['unit'] for v in vlist})}
-            for values in vlist:
-                product = Product(values['product'])
-                if (units[values['unit']].category
-                        != product.default_uom.category):
-                    return None
-                source = locations[values['from_location']]
-                target = locations[values['to_location']]
-                if (source.type != 'storage' or source.consignment_party
-                        or target.type != 'customer'
-                        or target.consignment_party):
-                    return None
-        return plan
+            source_type, source_party = locations[values['from_location']]
+            target_type, target_party = locations[values['to_location']]
+            if (source_type != 'storage' or source_party is not None
+                    or target_type != 'customer'
+                    or target_party is not None):
+                return None
+        default_uoms = {p: f[3] for p, f in products.items()}
+        return plan, default_uoms
+
+    @classmethod
+    def _create_reserved_facts(cls, vlist):
+        """Read in three queries what the plan needs of the products, units
+        and locations of vlist; None when an id is not a record"""
+        pool = Pool()
+        Product = pool.get('product.product')
+        Template = pool.get('product.template')
+        Uom = pool.get('product.uom')
+        Location = pool.get('stock.location')
+        cursor = Transaction().connection.cursor()
+        product = Product.__table__()
+        template = Template.__table__()
+        uom = Uom.__table__()
+        location = Location.__table__()
+
+        product_ids = sorted({v['product'] for v in vlist})
+        cursor.execute(*product
+            .join(template, condition=product.template == template.id)
+            .join(uom, condition=template.default_uom == uom.id)
+            .select(product.id, template.tracking, product.replaced_by,
+                uom.category, uom.id,
+                where=product.id.in_(product_ids)))
+        products = {r[0]: r[1:] for r in cursor}
+        unit_ids = sorted({v['unit'] for v in vlist})
+        cursor.execute(*uom.select(uom.id, uom.category,
+                where=uom.id.in_(unit_ids)))
+        units = dict(cursor)
+        location_ids = sorted({v[f] for v in vlist
+                for f in ['from_location', 'to_location']})
+        cursor.execute(*location.select(
+                location.id, location.type, location.consignment_party,
+                where=location.id.in_(location_ids)))
+        locations = {r[0]: r[1:] for r in cursor}
+        if (len(products) != len(product_ids)
+                or len(units) != len(unit_ids)
+                or len(locations) != len(location_ids)):
+            return None
+        return products, units, locations
 
     @classmethod
     def _create_reserved_check(cls, vlist):
@@ -212,12 +229,11 @@ class Move(metaclass=PoolMeta):
         pass
 
     @classmethod
-    def _create_reserved_fast(cls, vlist, plan):
+    def _create_reserved_fast(cls, vlist, plan, default_uoms):
         "Insert the assigned moves, checked in the order of the ORM path"
         pool = Pool()
         Availability = pool.get('stock.availability')
         Uom = pool.get('product.uom')
-        Product = pool.get('product.product')
         ModelAccess = pool.get('ir.model.access')
         transaction = Transaction()
         check_access = transaction.check_access
@@ -231,12 +247,11 @@ class Move(metaclass=PoolMeta):
         rows = cls._create_reserved_rows(vlist)
         deltas = defaultdict(float)
         for index, values in enumerate(rows):
-            product = Product(values['product'])
+            product_id, branch = plan[index]
             # What compute_fields writes after the ORM's insert
             values['internal_quantity'] = Uom.compute_qty(
                 Uom(values['unit']), values['quantity'],
-                product.default_uom, round=True)
-            product_id, branch = plan[index]
+                Uom(default_uoms[product_id]), round=True)
             deltas[(product_id, branch, 'company', 'reserved')] += (
                 values['internal_quantity'])
         ids = cls._insert_rows(rows)
@@ -262,7 +277,8 @@ class Move(metaclass=PoolMeta):
             cls.log(moves, 'button', 'assign')
         with without_check_access():
             cls.check_expired_lots(moves)
-            cls.check_origin(moves)
+            # check_origin, naming the moves only for a warning it shows
+            cls._check_origin_set_based(moves)
             cls.check_modification('write', moves, {'state': 'assigned'})
             cls.on_modification('write', moves, {'state'})
         cls.log(moves, 'transition', 'state:assigned')

@@ -2,6 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.exceptions import UserError, UserWarning
 from trytond.modules.company.tests import (
@@ -105,13 +106,13 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             if l.resource == move]
 
     def refusal(self, func, *args):
-        """Return the class and message of the UserError func raises, or
-        None; what it wrote is rolled back in both cases"""
+        """Return the class and message of the UserError or UserWarning func
+        raises, or None; what it wrote is rolled back in both cases"""
         cursor = Transaction().connection.cursor()
         cursor.execute('SAVEPOINT attempt')
         try:
             func(*args)
-        except UserError as error:
+        except (UserError, UserWarning) as error:
             return type(error), error.message
         finally:
             # Also after a failed statement of PostgreSQL
@@ -393,6 +394,35 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                     self.assertEqual(Move.search([], count=True), moves)
                     self.assertEqual(self.cache_lines(), cache)
 
+    @with_transaction()
+    def test_create_reserved_warns_of_no_origin(self):
+        "Where sales need an origin, both paths warn alike, write nothing"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            with Transaction().set_context(_skip_warnings=True):
+                product, loc = self.setup_shop()
+                self.move(product, loc['SUP'], loc['STO'], 10)
+            values = self.sale_values(product, loc, 1)
+            moves = Move.search([], count=True)
+            cache = self.cache_lines()
+            with patch.object(Move, 'check_origin_types',
+                    return_value={'customer'}):
+                self.assertIsNotNone(Move._create_reserved_plan([values]))
+                orm = self.refusal(
+                    lambda: Move.reserve(Move.create([values])))
+                fast = self.refusal(Move.create_reserved, [values])
+                self.assertEqual(Move.search([], count=True), moves)
+                self.assertEqual(self.cache_lines(), cache)
+                with Transaction().set_context(_skip_warnings=True):
+                    move, = Move.create_reserved([values])
+            self.assertEqual(orm[0].__name__, 'MoveOriginWarning')
+            self.assertRegex(orm[1], r'^Stock moves "1\xa0u Phone" have no '
+                'origin')
+            self.assertEqual(fast, orm)
+            self.assertEqual(move.state, 'assigned')
+
     @with_transaction(context={'_skip_warnings': True})
     def test_create_reserved_falls_back(self):
         "Units, transfers and unreviewed overrides take the ORM path"
@@ -430,7 +460,15 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertIsNone(Move._create_reserved_plan([sale]))
             finally:
                 Move._create_reserved_unaudited = set()
-            self.assertEqual(self.atp(plain, loc['WH']), 1)
+
+            # A product with a replacement, even while still active
+            Product = pool.get('product.product')
+            successor, = Product.copy([plain])
+            Product.write([plain], {'replaced_by': successor.id})
+            self.assertIsNone(Move._create_reserved_plan([sale]))
+            move, = Move.create_reserved([sale])
+            self.assertEqual((move.state, move.product), ('assigned', plain))
+            self.assertEqual(self.atp(plain, loc['WH']), 0)
 
     def test_transition_table(self):
         "The table refuses the documented illegal changes"
