@@ -11,7 +11,9 @@ dispatcher does.  Stock Tryton runs in a database with sale_point only; the
 suite in one with sale_point_serial and sale_point_cash; same server, same
 run.
 
-  distinct  each till sells its own product (plenty in stock)
+  distinct  each till sells its own product (plenty in stock); the suite
+            sells them again through its tills' call, submit, which
+            waits in line for the journal sequence before building
   hot       all tills sell one product with --hot-stock units: the suite
             must sell exactly that, with no failed attempt while stock
             remains; stock sale_point never checks, so it sells on and the
@@ -124,6 +126,23 @@ def make_sale(product_id, point_id):
     return Sale(sale.id).state == 'posted'
 
 
+def submit_sale(product_id, point_id):
+    """The same sale sent by the till in one call, sale.point.sale.submit
+    of the suite: created with its line and payment, processed, posted"""
+    import uuid
+
+    from trytond.modules.sale_point_serial.tests.tools import paid_sale
+    from trytond.pool import Pool
+    pool = Pool()
+    Point = pool.get('sale.point')
+    Product = pool.get('product.product')
+    Sale = pool.get('sale.point.sale')
+    values = paid_sale(Point(point_id), [(Product(product_id), 1, None)],
+        client_key=uuid.uuid4().hex)
+    sale, = Sale.submit([values])
+    return sale.state == 'posted'
+
+
 def stock_left(pool, product_id):
     "The quantity of the product in storage, from its done moves"
     Move = pool.get('stock.move')
@@ -139,8 +158,9 @@ def stock_left(pool, product_id):
     return quantity
 
 
-def side(name, modules, args):
-    "Set up a database and run both rounds of one side"
+def side(name, modules, args, submit=False):
+    """Set up a database and run both rounds of one side; with submit, a
+    third round of distinct products sold through submit_sale"""
     from trytond.transaction import Transaction, TransactionError
     with bench_database(modules) as (pool, transaction, company):
         transaction.commit()
@@ -173,6 +193,10 @@ def side(name, modules, args):
             args.seconds, workers=TILLS)
         with Transaction(new=True).start(database, 0, context=context):
             results['hot']['left'] = stock_left(pool, hot)
+        if submit:
+            results['submit'] = sell_round(
+                database, context, lambda item: submit_sale(*item),
+                list(zip(distinct, points)), args.seconds, workers=TILLS)
         print(f"{name}: {results}", flush=True)
         return results
 
@@ -190,16 +214,21 @@ def main(argv=None):
     print_header('pos', f"{TILLS} tills, {args.seconds} s rounds")
     suite_modules = ['sale_point_serial', 'sale_point_cash']
     if args.suite_only:
-        side('suite', suite_modules, args)
+        side('suite', suite_modules, args, submit=True)
         return 0
     stock = side('stock sale_point', ['sale_point'], args)
     suite = side('suite (sale_point_serial, sale_point_cash)',
-        suite_modules, args)
+        suite_modules, args, submit=True)
     a, b = stock['distinct'], suite['distinct']
     print(f"distinct products: stock {a['rate']:.1f} sales/s, {a['failed']} "
         f"failed, median {a['median ms']:.0f} ms | suite {b['rate']:.1f} "
         f"sales/s, {b['failed']} failed, {b['restarts']} restarts, median "
         f"{b['median ms']:.0f} ms | {b['rate'] / a['rate']:.2f}x")
+    b = suite['submit']
+    print(f"distinct products, the suite's tills by submit: "
+        f"{b['rate']:.1f} sales/s, {b['failed']} failed, {b['restarts']} "
+        f"restarts, median {b['median ms']:.0f} ms | "
+        f"{b['rate'] / a['rate']:.2f}x")
     a, b = stock['hot'], suite['hot']
     print(f"hot product ({args.hot_stock} in stock): stock sold "
         f"{a['sales']}, {a['failed']} failed, left {a['left']} "

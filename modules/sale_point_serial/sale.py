@@ -7,6 +7,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
+from trytond.modules.account.exceptions import PeriodNotFoundError
 from trytond.modules.product import round_price
 from trytond.modules.stock_availability import locking
 from trytond.modules.stock_branch.transfer import parse_scans
@@ -232,6 +233,31 @@ class POSSale(metaclass=PoolMeta):
         locking.hold(queued=queued, records=records)
 
     @classmethod
+    def hold_posting(cls, points, dates):
+        """Wait in line for the journal-entry sequences that sales of the
+        points at the dates will post with, and lock the points, before
+        any work
+
+        A submit posts what it creates: a till that has to wait restarts
+        once, with nothing built, and its sale is then built once, in
+        line."""
+        pool = Pool()
+        Period = pool.get('account.period')
+        Point = pool.get('sale.point')
+        Sequence = pool.get('ir.sequence.strict')
+        sequences = set()
+        for point in points:
+            for date in dates:
+                try:
+                    period = Period.find(point.company, date=date)
+                except PeriodNotFoundError:
+                    # The post refuses it, with its own message
+                    continue
+                sequences.add(period.move_sequence_used.id)
+        locking.hold(queued={Sequence._table: sequences},
+            records={Point._table: {p.id for p in points}})
+
+    @classmethod
     def do(cls, sales):
         cls.hold_locks(sales)
         cls.check_units(sales)
@@ -265,10 +291,16 @@ class POSSale(metaclass=PoolMeta):
         moves = [m for m in (l.get_stock_move() for l in lines) if m]
         if not moves:
             return
+        out_of_stock, returned = [], []
+        for move in moves:
+            if move.from_location.type in {'storage', 'view'}:
+                out_of_stock.append(move)
+            else:
+                returned.append(move)
         with without_check_access():
-            Move.save(moves)
-            Move.reserve([m for m in moves if m.from_location.type
-                    in {'storage', 'view'}])
+            # A plain product's sale is inserted reserved at once
+            Move.create_reserved([m._save_values() for m in out_of_stock])
+            Move.save(returned)
             Move.do(Move.search([
                         ('origin', 'in', [str(l) for l in lines]),
                         ('state', '!=', 'done'),
@@ -287,8 +319,10 @@ class POSSale(metaclass=PoolMeta):
             if not values.get('client_key') or not values.get('point'):
                 raise POSError(gettext(
                         'sale_point_serial.msg_submit_key_required'))
+        points = Point.browse(list({v['point'] for v in vlist}))
         # Submits of a till queue on its point: each finds its key's sale
-        Point.lock(Point.browse(list({v['point'] for v in vlist})))
+        cls.hold_posting(points, {v.get('date') for v in vlist})
+        Point.lock(points)
         sales = {}
         for values in vlist:
             key = (values['point'], values['client_key'])

@@ -35,7 +35,8 @@ from .availability import location_keys
 # What a sale move may be given for the fast path
 FAST_FIELDS = frozenset({
         'product', 'unit', 'quantity', 'from_location', 'to_location',
-        'company', 'unit_price', 'currency', 'planned_date', 'origin',
+        'company', 'unit_price', 'currency', 'planned_date', 'effective_date',
+        'origin',
         })
 # The modules whose overrides of these stock.move methods the fast path
 # was checked against: it calls them, or does what they do for a sale.

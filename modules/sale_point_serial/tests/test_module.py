@@ -2,12 +2,14 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.repair.tests.tools import create_unit, receive
 from trytond.modules.sale_point_serial.exceptions import (
     POSScanError, POSUnitError)
+from trytond.modules.sale_point_serial import sale as sale_module
 from trytond.modules.stock_availability.exceptions import AtpError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -201,6 +203,37 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                         ('product', '=', cable.id),
                         ('to_location.type', '=', 'customer'),
                         ], count=True), 1)
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_submit_waits_in_line_before_its_work(self):
+        "A submit queues on the journal-entry sequence before it builds"
+        pool = Pool()
+        Period = pool.get('account.period')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            receive(cable, branch.storage_location, 10, '2')
+            sequence = Period.find(company).move_sequence_used
+            holds = []
+
+            def hold(queued=None, records=None):
+                holds.append((queued, records, Sale.search([], count=True)))
+                return locking_hold(queued=queued, records=records)
+            locking_hold = sale_module.locking.hold
+            with patch.object(sale_module.locking, 'hold', hold):
+                sale, = Sale.submit([paid_sale(
+                            point, [(cable, 1, None)], client_key='T1-1')])
+            self.assertEqual(sale.state, 'posted')
+            (queued, records, sales), *later = holds
+            # In line, with the till locked, before the sale is built
+            self.assertEqual((queued, records, sales), (
+                    {'ir_sequence_strict': {sequence.id}},
+                    {'sale_point': {point.id}}, 0))
+            # What posting holds later includes it
+            self.assertIn({'ir_sequence_strict': {sequence.id}},
+                [q for q, _, _ in later])
 
 
 del ModuleTestCase

@@ -297,6 +297,7 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
     def test_create_reserved_as_orm(self):
         "create_reserved gives the rows, cache and logs of create + reserve"
         pool = Pool()
+        Date = pool.get('ir.date')
         Move = pool.get('stock.move')
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
@@ -312,15 +313,20 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
                         'companies': [('add', [company.id])],
                         'company': company.id,
                         }])
-            values = self.sale_values(product, loc, 2)
-            self.assertIsNotNone(Move._create_reserved_plan([values]))
-
-            for user, logs in [
+            sale = self.sale_values(product, loc, 1)
+            # A till's move carries its effective date
+            till = dict(sale, effective_date=Date.today())
+            cases = [
+                (values, user, logs)
+                for values in [sale, till]
+                for user, logs in [
                     (0, [('transition', 'state:assigned')]),
                     (clerk.id, [
                             ('button', 'assign'),
                             ('transition', 'state:assigned')]),
-                    ]:
+                    ]]
+            for values, user, logs in cases:
+                self.assertIsNotNone(Move._create_reserved_plan([values]))
                 with Transaction().set_user(user), \
                         Transaction().set_context(_check_access=bool(user)):
                     before = self.cache_lines()
