@@ -6,8 +6,11 @@
 Workers run their transactions as trytond's dispatcher does (see
 stock_lot_serial's concurrency tests).
 """
+import collections
+import threading
 import time
 import unittest
+from unittest.mock import patch
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
@@ -168,3 +171,72 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             self.assertEqual(AccountMove.search([
                         ('origin', 'in', [str(s) for s in sales]),
                         ], count=True), tills)
+
+    def test_tills_submit_in_line(self):
+        "Six tills submitting at once wait in line before building a sale"
+        tills = 6
+
+        def set_up():
+            Point = Pool().get('sale.point')
+            service = Pool().get('sale.point.sale')(self.service)
+            points = Point.copy([service.point] * tills)
+            # The tills' cash sessions are open, as in a shop that trades:
+            # opening one locks the sessions' table
+            Session = Pool().get('sale.point.cash.session')
+            for point in points:
+                Session.get_current(point)
+            # and so is the journal's period: creating it locks its table
+            JournalPeriod = Pool().get('account.journal.period')
+            Period = Pool().get('account.period')
+            period = Period.find(service.company)
+            if not JournalPeriod.search([
+                        ('journal', '=', service.point.journal.id),
+                        ('period', '=', period.id)]):
+                JournalPeriod.create([{
+                            'journal': service.point.journal.id,
+                            'period': period.id}])
+            return [p.id for p in points], service.lines[0].product.id
+        status, (point_ids, fitting_id) = in_transaction(
+            self.context, set_up)
+        self.assertEqual(status, 'done')
+
+        Sale = Pool(DB_NAME).get('sale.point.sale')
+        create = Sale.create.__func__
+        built = collections.Counter()
+
+        def counted_create(cls, vlist):
+            built[threading.current_thread().name] += 1
+            return create(cls, vlist)
+        failed, restarts = [], collections.Counter()
+
+        def submit(index):
+            threading.current_thread().name = 'till %s' % index
+            extras = {}
+            for attempt in range(40):
+                try:
+                    with Transaction().start(
+                            DB_NAME, 0, context=self.context, **extras):
+                        pool = Pool()
+                        Point = pool.get('sale.point')
+                        Product = pool.get('product.product')
+                        values = paid_sale(Point(point_ids[index]),
+                            [(Product(fitting_id), 1, None)],
+                            client_key='till-%s' % index)
+                        sale, = pool.get('sale.point.sale').submit([values])
+                        return sale.state
+                except TransactionError as error:
+                    restarts[index] += 1
+                    error.fix(extras)
+                except backend.DatabaseOperationalError as error:
+                    failed.append(str(error).splitlines()[0])
+                    time.sleep(0.01 * (attempt + 1))
+            return 'gave up'
+        with patch.object(Sale, 'create', classmethod(counted_create)):
+            results = start_together(tills, submit)
+        self.assertEqual(results, ['posted'] * tills)
+        self.assertFalse(failed, sorted(set(failed)))
+        # Each sale is built once, by its one transaction that posts it
+        self.assertEqual(
+            built, {'till %s' % i: 1 for i in range(tills)}, restarts)
+        self.assertLessEqual(max(restarts.values(), default=0), 1)
+        self.assertGreater(sum(restarts.values()), 0)
