@@ -13,6 +13,7 @@ from sql.conditionals import Coalesce
 
 from trytond import backend
 import trytond.config as config
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -25,6 +26,7 @@ from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice, sqlite_apply_types
 from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import CashCountError, CashSessionError
 
@@ -66,25 +68,30 @@ class CashSession(metaclass=PoolMeta):
         states={
             'invisible': ~Eval('drawer_account'),
             })
+    # Lazy: a blind counter may not read them, and a client loading the
+    # session reads its eager fields at once
     expected_amount = Monetary(
         "Expected", currency='currency', digits='currency', readonly=True,
+        loading='lazy',
         help="The start amount plus the session's cash posted on the "
         "drawer account, when the session was closed.")
     difference = Monetary(
         "Over/Short", currency='currency', digits='currency', readonly=True,
+        loading='lazy',
         help="The counted cash less the expected cash.")
     difference_reason = fields.Many2One(
         'sale.point.cash.difference.reason', "Reason",
         ondelete='RESTRICT',
         states={
             'readonly': Eval('state') != 'closed',
-            'invisible': ~Eval('difference'),
+            # Not on the difference: a blind counter may not read it
+            'invisible': Eval('state') == 'open',
             })
     difference_note = fields.Text(
         "Note",
         states={
             'readonly': Eval('state') != 'closed',
-            'invisible': ~Eval('difference'),
+            'invisible': Eval('state') == 'open',
             })
     difference_move = fields.Many2One(
         'account.move', "Over/Short Move", readonly=True,
@@ -104,6 +111,12 @@ class CashSession(metaclass=PoolMeta):
         cls._buttons['close']['pre_validate'] = []
         cls.end_amount.states['readonly'] = True
         cls.end_amount.help = "The cash counted when the session closed."
+        cls._buttons.update(
+            count_close={
+                'invisible': Eval('state') != 'open',
+                'depends': ['state'],
+                },
+            )
         cls.__rpc__.update(
             check_drawers=RPC(instantiate=0, readonly=True),
             )
@@ -208,6 +221,35 @@ class CashSession(metaclass=PoolMeta):
                             session=session.rec_name))
 
     @classmethod
+    def get_current(cls, point):
+        """The open session of point, opened now if there is none
+
+        Core opens it under a lock of the whole session table, which fails
+        every till selling at that moment; the sessions of a till follow
+        one another, so its point is locked instead, before the search."""
+        pool = Pool()
+        Point = pool.get('sale.point')
+        sessions = cls.search([
+                ('point', '=', point.id),
+                ('state', '=', 'open'),
+                ], limit=1)
+        if sessions:
+            return sessions[0]
+        # Restarts the transaction with the point locked before its
+        # snapshot, unless it is locked already: the search then sees the
+        # session another sale of the till opened
+        Point.lock([point])
+        sessions = cls.search([
+                ('point', '=', point.id),
+                ('state', '=', 'open'),
+                ], limit=1)
+        if sessions:
+            return sessions[0]
+        session = cls(point=point)
+        session.save()
+        return session
+
+    @classmethod
     def lock_open(cls, sessions):
         "Lock the open sessions, refusing any that is no longer open"
         sessions = [s for s in sessions if s]
@@ -286,7 +328,7 @@ class CashSession(metaclass=PoolMeta):
                     errors='\n'.join(errors)))
 
         session_ids = [s.id for s in sessions]
-        Sale.post(Sale.search([
+        cls.post_sales(Sale.search([
                     ['OR',
                         ('session', 'in', session_ids),
                         ('payments.session', 'in', session_ids),
@@ -311,12 +353,74 @@ class CashSession(metaclass=PoolMeta):
             session.closed_by = user
         cls.save(sessions)
 
-    def close_errors(self):
-        "The messages of what prevents closing the session"
+    @classmethod
+    @ModelView.button_action('sale_point_cash.wizard_session_close')
+    def count_close(cls, sessions):
+        pass
+
+    @classmethod
+    def post_sales(cls, sales):
+        """Post the paid sales of the sessions, naming the sale whose post
+        is refused; the close then changes nothing"""
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        for sale in sales:
+            try:
+                Sale.post([sale])
+            except UserError as error:
+                raise CashSessionError(gettext(
+                        'sale_point_cash.msg_session_sale_post_refused',
+                        sale=sale.rec_name, error=error.message)) from error
+
+    @classmethod
+    def count_and_close(cls, session, quantities):
+        """Replace the count of the open session by quantities, a dict of
+        {denomination: quantity}, and close it
+
+        All is checked before anything is written, and a close refused
+        leaves the session as it was, count included."""
+        pool = Pool()
+        Count = pool.get('sale.point.cash.count')
+        cls.lock([session])
+        session = cls(session.id)
+        if session.state != 'open':
+            raise CashSessionError(gettext(
+                    'sale_point_cash.msg_session_not_open',
+                    session=session.rec_name))
+        for denomination, quantity in quantities.items():
+            if (isinstance(quantity, bool) or not isinstance(quantity, int)
+                    or quantity < 0):
+                raise CashCountError(gettext(
+                        'sale_point_cash.msg_count_quantity',
+                        session=session.rec_name,
+                        denomination=denomination.rec_name,
+                        quantity=quantity))
+            if denomination.currency != session.currency:
+                raise CashCountError(gettext(
+                        'sale_point_cash.msg_count_currency',
+                        session=session.rec_name,
+                        denomination=denomination.rec_name,
+                        currency=session.currency.rec_name))
+        errors = session.close_errors(counted=any(quantities.values()))
+        if errors:
+            raise CashCountError(gettext(
+                    'sale_point_cash.msg_session_close_refused',
+                    errors='\n'.join(errors)))
+        Count.delete(list(session.counts))
+        Count.create([{
+                    'session': session.id,
+                    'denomination': d.id,
+                    'quantity': q,
+                    } for d, q in quantities.items() if q])
+        cls.close([session])
+
+    def close_errors(self, counted=None):
+        """The messages of what prevents closing the session, counted or
+        not as its count says unless counted is given"""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         errors = []
-        if not self.counts:
+        if not (self.counts if counted is None else counted):
             errors.append(gettext(
                     'sale_point_cash.msg_session_count_required',
                     session=self.rec_name))
@@ -663,3 +767,89 @@ class DrawerCheckReport(PrintedWhereConverted):
         context = super().get_context(records, header, data)
         context['checks'] = Session.drawer_check(records)
         return context
+
+
+class CloseStart(ModelView):
+    "The blind count of a drawer that closes its session"
+    __name__ = 'sale.point.cash.session.close.start'
+
+    session = fields.Many2One(
+        'sale.point.cash.session', "Session", readonly=True)
+    currency = fields.Many2One('currency.currency', "Currency", readonly=True)
+    counts = fields.One2Many(
+        'sale.point.cash.session.close.count', None, "Cash Count",
+        help="How many of each note and coin are in the drawer.")
+    counted_amount = fields.Function(Monetary(
+            "Counted", currency='currency', digits='currency'),
+        'on_change_with_counted_amount')
+
+    @fields.depends('counts', 'currency')
+    def on_change_with_counted_amount(self, name=None):
+        amount = sum(
+            (c.on_change_with_amount() or Decimal(0) for c in self.counts),
+            Decimal(0))
+        return self.currency.round(amount) if self.currency else amount
+
+
+class CloseCount(ModelView):
+    "How many of one denomination are in the drawer"
+    __name__ = 'sale.point.cash.session.close.count'
+
+    denomination = fields.Many2One(
+        'sale.point.cash.denomination', "Denomination", required=True,
+        readonly=True)
+    quantity = fields.Integer(
+        "Quantity", required=True,
+        domain=[('quantity', '>=', 0)])
+    amount = fields.Function(Monetary(
+            "Amount", currency='currency', digits='currency'),
+        'on_change_with_amount')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+
+    @fields.depends('denomination')
+    def on_change_with_currency(self, name=None):
+        return self.denomination.currency if self.denomination else None
+
+    @fields.depends('quantity', 'denomination')
+    def on_change_with_amount(self, name=None):
+        if self.denomination and self.quantity is not None:
+            return self.denomination.value * self.quantity
+
+
+class Close(Wizard):
+    "Count the drawer blind and close its session, or change nothing"
+    __name__ = 'sale.point.cash.session.close'
+
+    start = StateView('sale.point.cash.session.close.start',
+        'sale_point_cash.session_close_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Close", 'close_', 'tryton-ok', default=True),
+            ])
+    close_ = StateTransition()
+
+    def default_start(self, fields):
+        pool = Pool()
+        Denomination = pool.get('sale.point.cash.denomination')
+        session = self.record
+        counted = {c.denomination: c.quantity for c in session.counts}
+        denominations = Denomination.search([
+                ('currency', '=', session.currency.id),
+                ], order=[('value', 'DESC')])
+        denominations += [d for d in counted if d not in denominations]
+        return {
+            'session': session.id,
+            'currency': session.currency.id,
+            'counts': [{
+                    'denomination': d.id,
+                    'quantity': counted.get(d, 0),
+                    } for d in denominations],
+            }
+
+    def transition_close_(self):
+        quantities = {}
+        for count in self.start.counts:
+            quantities[count.denomination] = (
+                quantities.get(count.denomination, 0) + count.quantity)
+        self.model.count_and_close(self.record, quantities)
+        return 'end'

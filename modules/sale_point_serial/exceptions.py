@@ -14,3 +14,7 @@ class POSScanError(POSError):
 
 class POSUnitError(POSError):
     pass
+
+
+class POSSubmitError(POSError):
+    pass

@@ -1,6 +1,9 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import datetime as dt
+import math
+from collections import defaultdict
 from decimal import Decimal
 
 from sql import Null
@@ -17,10 +20,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import POSError, POSScanError, POSUnitError
-
-# Internal context key (RPC strips keys starting with "_")
-MOVED_CONTEXT = '_sale_point_serial_moved'
+from .exceptions import POSError, POSScanError, POSSubmitError, POSUnitError
 
 
 class POSSale(metaclass=PoolMeta):
@@ -142,6 +142,12 @@ class POSSale(metaclass=PoolMeta):
                         ('parent', 'child_of', [storage.id]),
                         ])):
             Lot = pool.get('stock.lot')
+            other = self.pending_sales([lot]).get(lot)
+            if other and other != self:
+                return gettext(
+                    'sale_point_serial.msg_unit_on_other_sale',
+                    unit=lot.rec_name, sale=other.rec_name,
+                    point=other.point.rec_name)
             states = dict(Lot.fields_get(['state'])['state']['selection'])
             return gettext(
                 'sale_point_serial.msg_unit_unavailable',
@@ -154,6 +160,12 @@ class POSSale(metaclass=PoolMeta):
         """The message why the point cannot take back the unit lot from
         the sale's customer, or None"""
         location = lot.current_location
+        other = self.pending_sales([lot]).get(lot)
+        if other and other != self:
+            return gettext(
+                'sale_point_serial.msg_unit_on_other_sale',
+                unit=lot.rec_name, sale=other.rec_name,
+                point=other.point.rec_name)
         if (not location or location.type != 'customer'
                 or (lot.owner and self.party and lot.owner != self.party)):
             return gettext(
@@ -164,21 +176,41 @@ class POSSale(metaclass=PoolMeta):
                 owner=lot.owner.rec_name if lot.owner else '-')
 
     @classmethod
+    def pending_sales(cls, lots):
+        """{lot: till sale} of the paid sales whose stock moves of the lots
+        are not done yet"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        if not lots:
+            return {}
+        # Naming the other sale is part of refusing: no access needed
+        with without_check_access():
+            moves = Move.search([
+                    ('lot', 'in', [l.id for l in lots]),
+                    ('state', 'in', ['staging', 'draft', 'assigned']),
+                    ('origin', 'like', 'sale.point.sale.line,%'),
+                    ], order=[('id', 'ASC')])
+            return {m.lot: cls(m.origin.sale.id) for m in moves}
+
+    @classmethod
     def check_units(cls, sales):
         """Refuse sales of units without a customer, of units not available
         at the point, and refunds of units not with the customer; the units
-        are locked first"""
+        are locked first
+
+        A line whose stock is reserved already was checked when its sale
+        was paid."""
         pool = Pool()
         Lot = pool.get('stock.lot')
         units = [l.lot for s in sales for l in s.lines
-            if l.lot and l.product.serialized]
+            if l.lot and l.product.serialized and not l.stock_moves]
         if units:
             Lot.lock(units)
         errors = []
         for sale in sales:
             seen = set()
             for line in sale.lines:
-                if not line.product.serialized:
+                if not line.product.serialized or line.stock_moves:
                     continue
                 if not line.lot:
                     errors.append(gettext(
@@ -261,12 +293,23 @@ class POSSale(metaclass=PoolMeta):
     def do(cls, sales):
         cls.hold_locks(sales)
         cls.check_units(sales)
+        # Refused before the sale is done when the stock is not there
+        cls.reserve_stock(sales)
         super().do(sales)
+
+    @classmethod
+    def open(cls, sales):
+        # A paid sale reopened gives its stock back
+        cls.release_stock([s for s in sales if s.state == 'done'])
+        super().open(sales)
 
     @classmethod
     @ModelView.button
     def post(cls, sales):
-        "Post each sale once: the first post wins, a repeated one is a no-op"
+        """Post each sale once: the first post wins, a repeated one is a no-op
+
+        The stock reserved when the sale was paid is moved; core's post
+        then makes no move for these lines and posts the journal entry."""
         cls.hold_locks(sales, posting=True)
         # Locked before anything is read: a concurrent post waits, then
         # finds the sale posted
@@ -274,21 +317,25 @@ class POSSale(metaclass=PoolMeta):
         sales = [s for s in cls.browse(sales) if s.state == 'done']
         if not sales:
             return
+        # Sales paid before their stock was reserved at payment
         cls.check_units(sales)
-        cls.move_stock(sales)
-        with Transaction().set_context(**{MOVED_CONTEXT: True}):
-            super().post(sales)
+        cls.reserve_stock(sales)
+        cls.complete_stock(sales)
+        super().post(sales)
 
     @classmethod
-    def move_stock(cls, sales):
-        """Reserve and do the stock moves of the sales' lines
+    def reserve_stock(cls, sales):
+        """Reserve the stock of the sales' lines that have none yet
 
-        The reservation locks each product at the branch and re-reads it,
-        so what is gone is refused; batches are picked by first expiry."""
+        A sale's moves out of the point's storage are reserved through
+        stock_availability: the product is locked at the branch and
+        re-read, a unit becomes reserved, batches are picked by first
+        expiry, and what is not there is refused.  A refund's move back
+        from the customer waits in draft."""
         pool = Pool()
         Move = pool.get('stock.move')
-        lines = [l for s in sales for l in s.lines]
-        moves = [m for m in (l.get_stock_move() for l in lines) if m]
+        moves = [m for m in (l.get_stock_move()
+                for s in sales for l in s.lines) if m]
         if not moves:
             return
         out_of_stock, returned = [], []
@@ -301,10 +348,39 @@ class POSSale(metaclass=PoolMeta):
             # A plain product's sale is inserted reserved at once
             Move.create_reserved([m._save_values() for m in out_of_stock])
             Move.save(returned)
-            Move.do(Move.search([
-                        ('origin', 'in', [str(l) for l in lines]),
-                        ('state', '!=', 'done'),
-                        ]))
+
+    @classmethod
+    def complete_stock(cls, sales):
+        "Do the stock moves the sales reserved when they were paid"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        with without_check_access():
+            moves = cls.pending_moves(sales)
+            if moves:
+                Move.do(moves)
+
+    @classmethod
+    def release_stock(cls, sales):
+        "Give back the stock the sales reserved when they were paid"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        with without_check_access():
+            moves = cls.pending_moves(sales)
+            if moves:
+                Move.cancel(moves)
+
+    @classmethod
+    def pending_moves(cls, sales):
+        "The stock moves of the sales' lines neither done nor cancelled"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        origins = [str(l) for s in sales for l in s.lines]
+        if not origins:
+            return []
+        return Move.search([
+                ('origin', 'in', origins),
+                ('state', 'not in', ['done', 'cancelled']),
+                ])
 
     @classmethod
     def submit(cls, vlist):
@@ -312,13 +388,14 @@ class POSSale(metaclass=PoolMeta):
 
         Each values dict needs its point and client_key.  A key already
         submitted returns its sale and changes nothing, so a till may
-        send again what it is not sure was received.  Return the sales."""
+        send again what it is not sure was received.  Return the sales.
+
+        It is the till's own call: a user who may create and process
+        sales at the point posts what they submitted, without the posting
+        group that posts any sale."""
         pool = Pool()
         Point = pool.get('sale.point')
-        for values in vlist:
-            if not values.get('client_key') or not values.get('point'):
-                raise POSError(gettext(
-                        'sale_point_serial.msg_submit_key_required'))
+        check_submitted(cls, vlist)
         points = Point.browse(list({v['point'] for v in vlist}))
         # Submits of a till queue on its point: each finds its key's sale
         cls.hold_posting(points, {v.get('date') for v in vlist})
@@ -339,7 +416,12 @@ class POSSale(metaclass=PoolMeta):
         result = [sales[(v['point'], v['client_key'])] for v in vlist]
         to_process = [s for s in cls.browse(result) if s.state == 'open']
         cls.process(to_process)
-        cls.post([s for s in cls.browse(result) if s.state == 'done'])
+        to_post = [s for s in cls.browse(result) if s.state == 'done']
+        if to_post:
+            # The sales were read, so they are the user's to post
+            cls.read([s.id for s in to_post], ['id'])
+            with without_check_access():
+                cls.post(to_post)
         return cls.browse(result)
 
 
@@ -413,9 +495,25 @@ class POSSaleLine(metaclass=PoolMeta):
         default.setdefault('lot', None)
         return super().copy(lines, default=default)
 
+    @property
+    def stock_moves(self):
+        "The moves of the line's stock that are not cancelled"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        if self.id is None or self.id < 0:
+            return []
+        # Read from the database: the moves are made in the transaction
+        # that reads them, after the line was read
+        with without_check_access():
+            return Move.search([
+                    ('origin', '=', str(self)),
+                    ('state', '!=', 'cancelled'),
+                    ])
+
     def get_stock_move(self):
-        # The sale's post has moved the stock already
-        if Transaction().context.get(MOVED_CONTEXT):
+        # The stock of a paid sale is reserved when it is done: its moves
+        # are the line's, and posting does them instead of new ones
+        if self.stock_moves:
             return
         move = super().get_stock_move()
         if move and self.lot:
@@ -457,3 +555,120 @@ class POSSaleScan(Wizard):
     def transition_add(self):
         self.model.add_scans(self.record, parse_scans(self.start.scans))
         return 'end'
+
+
+# The largest number a till may send: any price or quantity of a shop is
+# far below it, and beyond it floats lose their cents
+MAX_SUBMITTED_NUMBER = 10 ** 9
+
+
+def check_submitted(Sale, vlist):
+    """Refuse what a till submits unless it is a list of sales, each a
+    dict of the values of fields of the sale, its lines and payments, of
+    the right types, naming records that exist
+
+    Checked before anything is written, so a bad submit changes nothing
+    and gets a message instead of a Python error."""
+    pool = Pool()
+    if not isinstance(vlist, (list, tuple)) or not vlist:
+        raise POSSubmitError(gettext(
+                'sale_point_serial.msg_submit_not_list',
+                value=_shown(vlist)))
+    references = defaultdict(set)
+    for index, values in enumerate(vlist, 1):
+        _check_values(Sale, values, index, references)
+        if not values.get('client_key') or not values.get('point'):
+            raise POSError(gettext(
+                    'sale_point_serial.msg_submit_key_required'))
+    for (model, field), ids in references.items():
+        Model = pool.get(model)
+        with without_check_access(), \
+                Transaction().set_context(active_test=False):
+            found = {r.id for r in Model.search([('id', 'in', list(ids))])}
+        missing = sorted(ids - found)
+        if missing:
+            raise POSSubmitError(gettext(
+                    'sale_point_serial.msg_submit_unknown_record',
+                    model=Model.__names__()['model'], id=missing[0],
+                    field=field))
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + '...'
+
+
+def _check_values(Model, values, index, references):
+    "Check values of Model for the sale at index; collect the ids named"
+    model_name = Model.__names__()['model']
+    if not isinstance(values, dict):
+        raise POSSubmitError(gettext(
+                'sale_point_serial.msg_submit_not_dict',
+                index=index, model=model_name, value=_shown(values)))
+    for name, value in values.items():
+        field = Model._fields.get(name) if isinstance(name, str) else None
+        if (field is None or isinstance(field, fields.Function)
+                or name in {'id', 'create_uid', 'create_date',
+                    'write_uid', 'write_date'}):
+            raise POSSubmitError(gettext(
+                    'sale_point_serial.msg_submit_unknown_field',
+                    index=index, model=model_name, field=_shown(name)))
+        expected = _value_error(field, value)
+        if expected:
+            raise POSSubmitError(gettext(
+                    'sale_point_serial.msg_submit_bad_value',
+                    index=index, model=model_name,
+                    field=field.string, value=_shown(value),
+                    expected=gettext(
+                        'sale_point_serial.msg_submit_expected_%s'
+                        % expected)))
+        if field._type == 'many2one' and value is not None:
+            references[(field.model_name, field.string)].add(value)
+        elif field._type == 'one2many':
+            Target = Pool().get(field.model_name)
+            for _, records in value:
+                for record in records:
+                    _check_values(Target, record, index, references)
+
+
+def _value_error(field, value):
+    "The kind of value field needs when value is not one, else None"
+    type_ = field._type
+    if type_ in {'many2one', 'integer'}:
+        if value is None and type_ == 'many2one':
+            return
+        if (isinstance(value, bool) or not isinstance(value, int)
+                or abs(value) > MAX_SUBMITTED_NUMBER
+                or (type_ == 'many2one' and value <= 0)):
+            return 'id' if type_ == 'many2one' else 'integer'
+    elif type_ in {'float', 'numeric'}:
+        if value is None and not field.required:
+            return
+        if (isinstance(value, bool)
+                or not isinstance(value, (int, float, Decimal))):
+            return 'number'
+        try:
+            finite = math.isfinite(value)
+        except (OverflowError, ValueError):
+            finite = False
+        if not finite or abs(value) > MAX_SUBMITTED_NUMBER:
+            return 'number'
+    elif type_ in {'char', 'text', 'selection'}:
+        if value is not None and not isinstance(value, str):
+            return 'text'
+    elif type_ == 'date':
+        if value is not None and (not isinstance(value, dt.date)
+                or isinstance(value, dt.datetime)):
+            return 'date'
+    elif type_ == 'boolean':
+        if not isinstance(value, bool):
+            return 'boolean'
+    elif type_ == 'one2many':
+        if (not isinstance(value, (list, tuple))
+                or not all(isinstance(a, (list, tuple)) and len(a) == 2
+                    and a[0] == 'create'
+                    and isinstance(a[1], (list, tuple))
+                    for a in value)):
+            return 'create'
+    else:
+        return 'other'

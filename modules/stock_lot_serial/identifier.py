@@ -7,10 +7,15 @@ import re
 from stdnum import imei as stdnum_imei
 from stdnum import meid as stdnum_meid
 
+from sql.functions import Function, Upper
+
 from trytond.model import Index, ModelSQL, Unique, fields
+from trytond.transaction import Transaction
 
 # Scanners and people type IMEIs with spaces, dashes, dots or slashes.
 _SEPARATORS = re.compile(r'[\s\-./]+')
+# The separators normalize removes, as SQL can replace them
+_SQL_SEPARATORS = [' ', '\t', '-', '.', '/']
 # An IMEISV (16 digits) is the IMEI with a software version instead of the
 # check digit: it does not identify the unit on its own.
 IMEI_LENGTH = 15
@@ -22,6 +27,35 @@ def normalize(code):
         return None
     code = _SEPARATORS.sub('', str(code)).upper()
     return code or None
+
+
+class _Replace(Function):
+    __slots__ = ()
+    _function = 'REPLACE'
+
+
+def normalized_column(column):
+    "The SQL expression of column as normalize gives it"
+    for separator in _SQL_SEPARATORS:
+        column = _Replace(column, separator, '')
+    return Upper(column)
+
+
+def search_normalized(Model, name, code, limit=2):
+    """The records of Model whose field name, normalized, is code normalized
+
+    A fallback for codes printed with other separators or case than they
+    were typed in: it scans the table, the record rules apply."""
+    code = normalize(code)
+    if not code:
+        return []
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(table.id,
+            where=normalized_column(getattr(table, name)) == code,
+            limit=limit))
+    ids = [i for i, in cursor]
+    return Model.search([('id', 'in', ids)], limit=limit) if ids else []
 
 
 def imei_error(code):

@@ -25,7 +25,8 @@ from .bulk import bulk_update
 from .exceptions import (
     IdentifierDuplicateError, IdentifierValidationError, IdentityFrozenError,
     SerialMoveError)
-from .identifier import imei_error, meid_error, normalize
+from .identifier import (
+    imei_error, meid_error, normalize, search_normalized)
 
 IDENTIFIERS = [
     # field, kind in stock.lot.identifier
@@ -307,16 +308,22 @@ class Lot(metaclass=PoolMeta):
 
     @classmethod
     def find_by_code(cls, code):
-        "Return the unit carrying code as any identifier or number, or None"
+        """Return the unit or batch carrying code as any identifier or
+        number, or None
+
+        A number is matched as printed first, then without separators
+        and case (a label's "PB-2406-AP" scanned as "pb 2406 ap")."""
         pool = Pool()
         Identifier = pool.get('stock.lot.identifier')
-        code = normalize(code)
-        if not code:
+        normalized = normalize(code)
+        if not normalized:
             return None
-        identifiers = Identifier.search([('code', '=', code)], limit=1)
+        identifiers = Identifier.search([('code', '=', normalized)], limit=1)
         if identifiers:
             return identifiers[0].lot
-        lots = cls.search([('number', '=', code)], limit=2)
+        printed = str(code).strip()
+        lots = (cls.search([('number', '=', printed)], limit=2)
+            or search_normalized(cls, 'number', printed))
         if len(lots) == 1:
             return lots[0]
 
@@ -325,18 +332,22 @@ class Lot(metaclass=PoolMeta):
         """Return ([(code, quantity, lot, product)], unknown codes)
 
         entries is [(code, quantity)]; a code is a unit's identifier, a
-        batch number or a product code."""
+        batch number or a product code, matched as printed first, then
+        without separators and case."""
         pool = Pool()
         Product = pool.get('product.product')
         resolved, unknown = [], []
         for code, quantity in entries:
+            printed = str(code).strip()
             lot = cls.find_by_code(code)
             product = lot.product if lot else None
-            if not lot:
-                products = Product.search([('code', '=', code)], limit=2)
+            if not lot and printed:
+                products = (
+                    Product.search([('code', '=', printed)], limit=2)
+                    or search_normalized(Product, 'code', printed))
                 product = products[0] if len(products) == 1 else None
             if not product:
-                unknown.append(normalize(code) or code)
+                unknown.append(printed or code)
                 continue
             resolved.append((normalize(code), quantity, lot, product))
         return resolved, unknown

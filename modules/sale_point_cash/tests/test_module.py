@@ -352,5 +352,142 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
                 (check['ledger'], check['balanced']),
                 (Decimal('0.00'), False))
 
+    @with_transaction()
+    def test_count_and_close_all_or_nothing(self):
+        "A refused count-and-close leaves the count; counting again replaces"
+        pool = Pool()
+        Denomination = pool.get('sale.point.cash.denomination')
+        ModelData = pool.get('ir.model.data')
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        User = pool.get('res.user')
+        CloseWizard = pool.get('sale.point.cash.session.close', type='wizard')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sell(pos, quantity=2)
+            unpaid = sell(pos, amount=Decimal('5.00'))
+            session = Session.get_current(pos.point)
+            note20, = Denomination.search([('value', '=', 20)])
+            coin1, = Denomination.search([('value', '=', 1)])
+            cashier, = User.create([{
+                        'login': 'cashier', 'name': "Cashier",
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [ModelData.get_id(
+                                        'sale_point', 'group_sale_point')])],
+                        }])
+
+            def close(quantities):
+                with Transaction().set_user(cashier.id), \
+                        Transaction().set_context(
+                            _check_access=True, company=company.id,
+                            active_model=Session.__name__,
+                            active_id=session.id, active_ids=[session.id]):
+                    wizard_id, _, _ = CloseWizard.create()
+                    form = CloseWizard.execute(wizard_id, {}, 'start')
+                    counts = form['view']['defaults']['counts']
+                    for line in counts:
+                        line['quantity'] = quantities.get(
+                            line['denomination'], 0)
+                    CloseWizard.execute(wizard_id, {'start': {
+                                'session': session.id,
+                                'currency': company.currency.id,
+                                'counts': counts,
+                                }}, 'close_')
+                    CloseWizard.delete(wizard_id)
+                    return counts
+
+            # Refused for the unpaid sale: the count is not written
+            with self.assertRaisesRegex(CashCountError, 'not paid'):
+                close({note20.id: 2})
+            self.assertEqual(Session(session.id).counts, ())
+
+            # A count already saved is offered, and replaced, not doubled
+            count(Session(session.id), Decimal('21.00'))
+            with self.assertRaisesRegex(CashCountError, 'not paid'):
+                offered = close({note20.id: 2})
+            self.assertEqual(
+                sorted((c.denomination.value, c.quantity)
+                    for c in Session(session.id).counts),
+                [(Decimal('1'), 1), (Decimal('20'), 1)])
+
+            with self.assertRaisesRegex(CashCountError, 'whole number'):
+                Session.count_and_close(Session(session.id), {note20: -1})
+            with self.assertRaisesRegex(CashCountError, 'whole number'):
+                Session.count_and_close(Session(session.id), {note20: 1.5})
+
+            Sale.write([unpaid], {'payments': [
+                        ('delete', [p.id for p in unpaid.payments])]})
+            offered = close({note20.id: 2})
+            self.assertEqual(
+                {(d['denomination'], d['quantity']) for d in offered
+                    if d['quantity']}, {(note20.id, 2)})
+            session = Session(session.id)
+            self.assertEqual(session.state, 'closed')
+            self.assertEqual(
+                [(c.denomination, c.quantity) for c in session.counts],
+                [(note20, 2)])
+            self.assertEqual(
+                (session.end_amount, session.difference),
+                (Decimal('40.00'), Decimal('0.00')))
+            self.assertNotIn(coin1, [c.denomination for c in session.counts])
+
+    @with_transaction()
+    def test_sale_refused_at_close_is_named(self):
+        "A sale whose post is refused is named, and the close changes nothing"
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sale = sell(pos, quantity=2)
+            session = Session.get_current(pos.point)
+            count(session, Decimal('40.00'))
+
+            def refuse(cls, sales):
+                raise CashSessionError("refused for the test")
+            with patch.object(Sale, 'post', classmethod(refuse)):
+                with self.assertRaises(CashSessionError) as cm:
+                    Session.close([session])
+            self.assertIn(
+                'Sale "%s" could not be posted: refused for the test'
+                % Sale(sale.id).rec_name, cm.exception.message)
+            self.assertIn('Reopen that sale', cm.exception.message)
+            self.assertEqual(Session(session.id).state, 'open')
+
+    @with_transaction()
+    def test_cashier_reads_a_session_as_a_client_does(self):
+        "A blind counter loads a session's eager fields and lists sessions"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Session = pool.get('sale.point.cash.session')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sell(pos)
+            session = Session.get_current(pos.point)
+            cashier, = User.create([{
+                        'login': 'cashier', 'name': "Cashier",
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [ModelData.get_id(
+                                        'sale_point', 'group_sale_point')])],
+                        }])
+            with Transaction().set_user(cashier.id), \
+                    Transaction().set_context(
+                        _check_access=True, company=company.id):
+                definitions = Session.fields_get()
+                eager = [n for n, d in definitions.items()
+                    if d['loading'] == 'eager']
+                self.assertNotIn('difference', eager)
+                self.assertNotIn('expected_amount', eager)
+                Session.read([session.id], eager)
+                for view_type in ['tree', 'form']:
+                    view = Session.fields_view_get(view_type=view_type)
+                    Session.read([session.id], list(view['fields']))
+
 
 del ModuleTestCase

@@ -8,11 +8,13 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.repair.tests.tools import create_unit, receive
 from trytond.modules.sale_point_serial.exceptions import (
-    POSScanError, POSUnitError)
+    POSError, POSScanError, POSUnitError)
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.sale_point_serial import sale as sale_module
 from trytond.modules.stock_availability.exceptions import AtpError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from .tools import create_till, paid_sale
 
@@ -177,10 +179,11 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                     (m.lot.number, m.quantity) for m in sale.lines[0].moves),
                 [('EARLY', 3), ('LATE', 1)])
 
+            # Refused when it is paid, with nothing reserved
             too_many, = Sale.create([paid_sale(point, [(cable, 5, None)])])
-            Sale.process([too_many])
             with self.assertRaises(AtpError):
-                Sale.post([too_many])
+                Sale.process([too_many])
+            self.assertEqual(Sale(too_many.id).state, 'open')
 
     @with_transaction(context=NO_ORIGIN)
     def test_submit_once_per_client_key(self):
@@ -234,6 +237,162 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             # What posting holds later includes it
             self.assertIn({'ir_sequence_strict': {sequence.id}},
                 [q for q, _, _ in later])
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_paid_unit_leaves_at_once(self):
+        "A paid sale reserves its stock; posting moves it, reopening frees it"
+        pool = Pool()
+        Availability = pool.get('stock.availability')
+        Lot = pool.get('stock.lot')
+        Move = pool.get('stock.move')
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            receive(cable, branch.storage_location, 3, '2')
+            alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
+            first, second = Sale.create([
+                    paid_sale(point, [(phone, 1, unit), (cable, 2, None)],
+                        party=alice),
+                    paid_sale(point, [(phone, 1, unit)], party=bob),
+                    ])
+
+            Sale.process([first])
+            self.assertEqual(Lot(unit.id).state, 'reserved')
+            self.assertEqual(
+                Availability.atp_of(cable, branch), 1)
+            self.assertEqual(sorted(m.state for l in Sale(first.id).lines
+                        for m in l.moves), ['assigned', 'assigned'])
+
+            # Paid for, the phone cannot be scanned or paid for again
+            message = 'is on sale "%s"' % Sale(first.id).number
+            scanning, = Sale.create([{'point': point.id}])
+            with self.assertRaisesRegex(POSScanError, message):
+                Sale.add_scans(scanning, [(unit.imei, 1)])
+            with self.assertRaisesRegex(POSUnitError, message):
+                Sale.process([second])
+            self.assertEqual(Sale(second.id).state, 'open')
+
+            # Reopened before posting, the sale gives its stock back
+            Sale.open([first])
+            self.assertEqual(Lot(unit.id).state, 'available')
+            self.assertEqual(Availability.atp_of(cable, branch), 3)
+            self.assertEqual(sorted(m.state for l in Sale(first.id).lines
+                        for m in l.moves), ['cancelled', 'cancelled'])
+
+            Sale.process([first])
+            Sale.post([first])
+            unit = Lot(unit.id)
+            self.assertEqual((unit.state, unit.owner), ('sold', alice))
+            # Posting did the reserved moves and made no other
+            self.assertEqual(sorted((m.product.rec_name, m.state)
+                    for m in Move.search([
+                            ('origin', 'like', 'sale.point.sale.line,%'),
+                            ])), [
+                    ('[CABLE] Cable', 'cancelled'), ('[CABLE] Cable', 'done'),
+                    ('[PHONE] Phone', 'cancelled'), ('[PHONE] Phone', 'done'),
+                    ])
+            self.assertEqual(Availability.atp_of(cable, branch), 1)
+
+            # A unit refunded once is not refunded by a second sale
+            refund, again = Sale.create([
+                    paid_sale(point, [(phone, -1, unit)], party=alice)
+                    for _ in range(2)])
+            Sale.process([refund])
+            with self.assertRaisesRegex(POSUnitError,
+                    'is on sale "%s"' % Sale(refund.id).number):
+                Sale.process([again])
+            Sale.post([refund])
+            self.assertEqual(Lot(unit.id).state, 'returned')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_submit_refuses_bad_input(self):
+        "A bad submit gets a message naming what is wrong, and adds nothing"
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            receive(cable, branch.storage_location, 10, '2')
+            good = paid_sale(point, [(cable, 1, None)], client_key='K1')
+
+            def line(**values):
+                sale = dict(good)
+                lines = [dict(good['lines'][0][1][0], **values)]
+                sale['lines'] = [('create', lines)]
+                return sale
+
+            for vlist, message in [
+                    ('nope', 'list of sales'),
+                    ([], 'list of sales'),
+                    (['nope'], 'dictionary'),
+                    ([dict(good, point='1')], 'Point'),
+                    ([dict(good, point=10 ** 6)], 'does not exist'),
+                    ([dict(good, client_key=None)], 'client key'),
+                    ([dict(good, client_key={'a': 1})], 'text'),
+                    ([dict(good, nope=1)], "'nope'"),
+                    ([dict(good, id=5)], "'id'"),
+                    ([dict(good, lines={'a': 1})], 'create'),
+                    ([dict(good, lines=[('delete', [1])])], 'create'),
+                    ([dict(good, payments=[('create', ['x'])])],
+                        'dictionary'),
+                    ([line(quantity='2')], 'Quantity'),
+                    ([line(quantity=float('nan'))], 'finite'),
+                    ([line(quantity=1e308)], 'finite'),
+                    ([line(quantity=True)], 'Quantity'),
+                    ([line(product=10 ** 6)], 'does not exist'),
+                    ([line(unit_list_price=float('inf'))], 'finite'),
+                    ]:
+                with self.subTest(vlist=vlist):
+                    with self.assertRaisesRegex(POSError, message):
+                        Sale.submit(vlist)
+                    self.assertEqual(Sale.search([], count=True), 0)
+            sale, = Sale.submit([good])
+            self.assertEqual(sale.state, 'posted')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_till_user_submits_and_posts(self):
+        "A till user without the posting group submits, and posts by it"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        ModelData = pool.get('ir.model.data')
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.point.sale')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            alice, = Party.create([{'name': "Alice"}])
+            receive(cable, branch.storage_location, 5, '2')
+            other, = Sale.create([paid_sale(point, [(cable, 1, None)])])
+            Sale.process([other])
+            cashier, = User.create([{
+                        'login': 'till', 'name': "Till",
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'branches': [('add', [branch.id])],
+                        'warehouse': branch.id,
+                        'groups': [('add', [ModelData.get_id(
+                                        'sale_point', 'group_sale_point')])],
+                        }])
+            values = paid_sale(point, [(phone, 1, unit)], party=alice,
+                client_key='T1-1')
+            with Transaction().set_user(cashier.id), \
+                    Transaction().set_context(
+                        _check_access=True, company=company.id):
+                sale, = Sale.submit([values])
+                self.assertEqual(sale.state, 'posted')
+                # The posting group is still needed to post any sale
+                with self.assertRaises(AccessButtonError):
+                    Sale.post([other])
+            self.assertEqual(Sale(other.id).state, 'done')
+            self.assertEqual(Lot(unit.id).state, 'sold')
 
 
 del ModuleTestCase

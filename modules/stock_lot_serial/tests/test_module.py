@@ -442,6 +442,40 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Lot.search([], count=True), lots + 2)
 
     @with_transaction()
+    def test_scans_match_printed_labels(self):
+        "Batch numbers and product codes match as printed, then normalized"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            product, _, _, _ = self.setup_shop(tracking='batch')
+            Template.write([product.template], {'code': 'CASE-X.1'})
+            dashed, spaced, twin_a, twin_b = Lot.create([
+                    {'product': product.id, 'number': 'PB-2406-AP'},
+                    {'product': product.id, 'number': 'pb 2407'},
+                    {'product': product.id, 'number': 'TW-1'},
+                    {'product': product.id, 'number': 'TW.1'},
+                    ])
+            for code, lot in [
+                    ('PB-2406-AP', dashed), (' PB-2406-AP ', dashed),
+                    ('pb2406ap', dashed), ('PB 2406 AP', dashed),
+                    ('PB-2407', spaced), ('TW-1', twin_a), ('TW.1', twin_b),
+                    # Normalized, the twins are one code: no guess
+                    ('TW1', None), ('PB-2406', None)]:
+                with self.subTest(code=code):
+                    self.assertEqual(Lot.find_by_code(code), lot)
+
+            resolved, unknown = Lot.resolve_scans([
+                    ('PB-2406-AP', 2), ('case-x-1', 3), ('CASE-X.1', 1),
+                    ('NO-SUCH', 1)])
+            self.assertEqual(
+                [(q, l, p) for _, q, l, p in resolved],
+                [(2, dashed, product), (3, None, product),
+                    (1, None, product)])
+            self.assertEqual(unknown, ['NO-SUCH'])
+
+    @with_transaction()
     def test_scan_log_append_only(self):
         "Scans are stored and cannot be changed"
         pool = Pool()
