@@ -264,13 +264,12 @@ def close_till(point, accounts):
         Reason(code=code, name=name).save()
     session, = Session.find([('point', '=', point.id), ('state', '=', 'open')])
     cash = session.start_amount + sum(p.amount for p in session.payments)
-    for denomination in Denomination.find([], order=[('value', 'DESC')]):
-        quantity = int(cash // denomination.value)
-        if quantity:
-            session.counts.new(denomination=denomination, quantity=quantity)
-            cash -= quantity * denomination.value
-    session.save()
-    session.click('close')
+    close = Wizard('sale.point.cash.session.close', [session])
+    for count in close.form.counts:
+        count.quantity = int(cash // count.denomination.value)
+        cash -= count.quantity * count.denomination.value
+    close.execute('close_')
+    session.reload()
     session.click('post')
     return session
 

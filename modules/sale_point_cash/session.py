@@ -754,7 +754,18 @@ def converter_available():
 
 
 class ZReport(PrintedWhereConverted):
+    "The end-of-day report of a closed session, the cashier's included"
     __name__ = 'sale.point.cash.session.z_report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        # A Z report is final: an open drawer is still being counted
+        for session in records:
+            if session.state == 'open':
+                raise CashSessionError(gettext(
+                        'sale_point_cash.msg_z_report_open',
+                        session=session.rec_name))
+        return super().get_context(records, header, data)
 
 
 class DrawerCheckReport(PrintedWhereConverted):

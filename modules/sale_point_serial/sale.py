@@ -70,6 +70,26 @@ class POSSale(metaclass=PoolMeta):
         return super().copy(sales, default=default)
 
     @classmethod
+    def default_point(cls):
+        "The till of the user's current branch, when it has only one"
+        pool = Pool()
+        Point = pool.get('sale.point')
+        warehouse = Transaction().context.get('warehouse')
+        if warehouse:
+            points = Point.search([
+                    ('storage_location', 'child_of', [warehouse], 'parent'),
+                    ], limit=2)
+            if len(points) == 1:
+                return points[0].id
+
+    def get_rec_name(self, name):
+        # Core names a sale without number "(id)": titles read "Scan ((3))"
+        if self.number:
+            return self.number
+        return gettext('sale_point_serial.msg_sale_rec_name_new',
+            point=self.point.rec_name if self.point else '-', id=self.id)
+
+    @classmethod
     @ModelView.button_action('sale_point_serial.wizard_sale_scan')
     def scan(cls, sales):
         pass
@@ -241,10 +261,11 @@ class POSSale(metaclass=PoolMeta):
     def hold_locks(cls, sales, posting=False):
         """Lock at once the rows that doing (and posting) the sales lock
 
-        The sales, their units and the tills' number sequences are locked
-        now if free; the journal-entry sequence of each sale's period,
-        shared by all tills, is queued on.  Otherwise the transaction
-        restarts once for all of them, instead of once per lock."""
+        The sales and their units are locked now if free; the tills'
+        number sequences and, when posting, the journal-entry sequence of
+        each sale's period, shared by all tills, are queued on.  Otherwise
+        the transaction restarts once for all of them, instead of once per
+        lock."""
         pool = Pool()
         Lot = pool.get('stock.lot')
         Period = pool.get('account.period')
@@ -254,20 +275,20 @@ class POSSale(metaclass=PoolMeta):
             cls._table: {s.id for s in sales if s.id not in new_ids},
             Lot._table: {l.lot.id for s in sales for l in s.lines
                 if l.lot and l.product.serialized},
-            Sequence._table: {s.point.sequence.id for s in sales
-                if not s.number and s.point.sequence},
             }
-        queued = {}
+        # A till numbers its sales from its own sequence: its sales queue
+        sequences = {s.point.sequence.id for s in sales
+            if not s.number and s.point.sequence}
         if posting:
-            queued[Sequence._table] = {
+            sequences |= {
                 Period.find(s.company, date=s.date).move_sequence_used.id
                 for s in sales}
-        locking.hold(queued=queued, records=records)
+        locking.hold(queued={Sequence._table: sequences}, records=records)
 
     @classmethod
     def hold_posting(cls, points, dates):
         """Wait in line for the journal-entry sequences that sales of the
-        points at the dates will post with, and lock the points, before
+        points at the dates will post with, and for the points, before
         any work
 
         A submit posts what it creates: a till that has to wait restarts
@@ -286,8 +307,10 @@ class POSSale(metaclass=PoolMeta):
                     # The post refuses it, with its own message
                     continue
                 sequences.add(period.move_sequence_used.id)
-        locking.hold(queued={Sequence._table: sequences},
-            records={Point._table: {p.id for p in points}})
+        locking.hold(queued={
+                Sequence._table: sequences,
+                Point._table: {p.id for p in points},
+                })
 
     @classmethod
     def do(cls, sales):
@@ -423,6 +446,23 @@ class POSSale(metaclass=PoolMeta):
             with without_check_access():
                 cls.post(to_post)
         return cls.browse(result)
+
+
+class POSCashSession(metaclass=PoolMeta):
+    __name__ = 'sale.point.cash.session'
+
+    @classmethod
+    def get_current(cls, point):
+        """The open session of point; the first sales of a till without
+        one wait in line on its point to open it, as submits do"""
+        pool = Pool()
+        Point = pool.get('sale.point')
+        if not cls.search([
+                    ('point', '=', point.id),
+                    ('state', '=', 'open'),
+                    ], limit=1):
+            locking.hold(queued={Point._table: {point.id}})
+        return super().get_current(point)
 
 
 class POSSaleLine(metaclass=PoolMeta):

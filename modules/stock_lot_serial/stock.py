@@ -347,7 +347,8 @@ class Lot(metaclass=PoolMeta):
                     or search_normalized(Product, 'code', printed))
                 product = products[0] if len(products) == 1 else None
             if not product:
-                unknown.append(printed or code)
+                # Normalized: a code scanned twice differently is one code
+                unknown.append(normalize(code) or code)
                 continue
             resolved.append((normalize(code), quantity, lot, product))
         return resolved, unknown

@@ -12,7 +12,7 @@ from trytond.pyson import Eval
 from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import SnapshotError
+from .exceptions import SnapshotError, WarrantyError
 
 PHASES = [
     ('replacement', "Replacement"),
@@ -295,12 +295,26 @@ class Certificate(Report):
     def _get_records(cls, ids, model, data):
         pool = Pool()
         Warranty = pool.get('stock.lot.warranty')
-        # Printed from a unit (its warranty) or a sale (its units')
+        # Printed from a unit (its warranty) or a sale (its units'); a
+        # record without a warranty is refused rather than printed empty
         if model == 'stock.lot':
             lots = pool.get('stock.lot').browse(ids)
-            ids = [l.warranty.id for l in lots if l.warranty]
+            for lot in lots:
+                if not lot.warranty:
+                    raise WarrantyError(gettext(
+                            'warranty.msg_certificate_unit_unsold',
+                            unit=lot.rec_name))
+            ids = [l.warranty.id for l in lots]
         elif model in {'sale.sale', 'sale.point.sale'}:
-            ids = [w.id for w in Warranty.search([
-                        ('origin', 'in', [f'{model},{i}' for i in ids]),
-                        ], order=[('id', 'ASC')])]
+            Sale = pool.get(model)
+            warranties = Warranty.search([
+                    ('origin', 'in', [f'{model},{i}' for i in ids]),
+                    ], order=[('id', 'ASC')])
+            sold = {w.origin.id for w in warranties}
+            for sale in Sale.browse(ids):
+                if sale.id not in sold:
+                    raise WarrantyError(gettext(
+                            'warranty.msg_certificate_sale_without',
+                            sale=sale.rec_name))
+            ids = [w.id for w in warranties]
         return super()._get_records(ids, 'stock.lot.warranty', data)

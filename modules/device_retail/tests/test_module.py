@@ -1,6 +1,7 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+from defusedxml import ElementTree
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -51,6 +52,28 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertFalse(
                 access.perm_write or access.perm_create or access.perm_delete,
                 access.model)
+
+    @with_transaction()
+    def test_list_views_open_in_the_web_client(self):
+        "No list shows a date-time column sao 8.0 cannot build"
+        # sao's list columns have no datetime or timestamp widget: Tryton
+        # lists show such a field as a date and a time column
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        unbuildable = []
+        for view in View.search([
+                    ('type', '=', 'tree'),
+                    ('inherit', '=', None),
+                    ]):
+            Model = pool.get(view.model)
+            result = Model.fields_view_get(view_id=view.id)
+            for node in ElementTree.fromstring(result['arch']).iter('field'):
+                field = result['fields'].get(node.get('name'), {})
+                if (field.get('type') in {'datetime', 'timestamp'}
+                        and node.get('widget') not in {'date', 'time'}):
+                    unbuildable.append(
+                        (view.module, view.model, node.get('name')))
+        self.assertEqual(sorted(set(unbuildable)), [])
 
     @with_transaction()
     def test_checklist_without_setup(self):

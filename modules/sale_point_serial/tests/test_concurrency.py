@@ -32,7 +32,8 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         drop_db()
-        activate_module(['sale_point_serial', 'stock_valuation'])
+        activate_module(
+            ['sale_point_serial', 'sale_point_cash', 'stock_valuation'])
         status, error = in_transaction(
             {'_skip_warnings': True}, cls.setup_shop)
         assert status == 'done', error
@@ -77,25 +78,41 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
         drop_db()
 
     def test_phone_sold_once(self):
-        "Two tills selling the same phone: one sells, one is refused"
-        def sell(index):
+        "Two tills paid for the same phone at once: one is paid, one refused"
+        def pay(index):
             Sale = Pool().get('sale.point.sale')
-            sale = Sale(self.sales[index])
-            Sale.process([sale])
-            Sale.post([sale])
-        results = race(2, self.context, sell)
+            Sale.process([Sale(self.sales[index])])
+        results = race(2, self.context, pay)
         statuses = sorted(status for status, _ in results)
         self.assertEqual(statuses, ['done', 'refused'], results)
         refusal, = [value for status, value in results if status == 'refused']
         self.assertIsInstance(refusal, POSUnitError)
 
+        # Paid for after the other's payment: refused, naming that sale
+        paid, = [i for i, (status, _) in enumerate(results)
+            if status == 'done']
+        status, refusal = in_transaction(
+            self.context, pay, 1 - paid)
+        self.assertEqual(status, 'refused')
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            Sale = Pool().get('sale.point.sale')
+            self.assertIn(
+                'is on sale "%s"' % Sale(self.sales[paid]).number,
+                refusal.message)
+
+        status, _ = in_transaction(self.context, lambda: Pool().get(
+                'sale.point.sale').post([Pool().get(
+                        'sale.point.sale')(self.sales[paid])]))
+        self.assertEqual(status, 'done')
         with Transaction().start(DB_NAME, 0, context=self.context):
             pool = Pool()
+            Lot = pool.get('stock.lot')
             Move = pool.get('stock.move')
             Sale = pool.get('sale.point.sale')
             self.assertEqual(
-                sorted(s.state for s in Sale.browse(self.sales)),
-                ['open', 'posted'])
+                [Sale(i).state for i in self.sales],
+                ['posted' if i == paid else 'open' for i in range(2)])
+            self.assertEqual(Lot(self.unit).state, 'sold')
             self.assertEqual(Move.search([
                         ('lot', '=', self.unit),
                         ('to_location.type', '=', 'customer'),
@@ -240,3 +257,67 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             built, {'till %s' % i: 1 for i in range(tills)}, restarts)
         self.assertLessEqual(max(restarts.values(), default=0), 1)
         self.assertGreater(sum(restarts.values()), 0)
+
+    def test_first_sales_of_tills_without_session(self):
+        """Eight first sales of tills with no session, submitted or paid and
+        posted as the web client does: all pass, no lock fails"""
+        tills, sales = 4, 8
+
+        def set_up():
+            pool = Pool()
+            Point = pool.get('sale.point')
+            Session = pool.get('sale.point.cash.session')
+            service = pool.get('sale.point.sale')(self.service)
+            points = Point.copy([service.point] * tills)
+            self.assertEqual(Session.search([
+                        ('point', 'in', [p.id for p in points])],
+                    count=True), 0)
+            return [p.id for p in points], service.lines[0].product.id
+        status, (point_ids, fitting_id) = in_transaction(
+            self.context, set_up)
+        self.assertEqual(status, 'done')
+        failed = []
+
+        def submit(index):
+            extras = {}
+            for attempt in range(40):
+                try:
+                    with Transaction().start(
+                            DB_NAME, 0, context=self.context, **extras):
+                        pool = Pool()
+                        Point = pool.get('sale.point')
+                        Product = pool.get('product.product')
+                        Sale = pool.get('sale.point.sale')
+                        values = paid_sale(Point(point_ids[index % tills]),
+                            [(Product(fitting_id), 1, None)],
+                            client_key='first-%s' % index)
+                        if index % 2:
+                            # As the web client pays and posts
+                            sale, = Sale.create([values])
+                            Sale.process([sale])
+                            Sale.post([sale])
+                        else:
+                            sale, = Sale.submit([values])
+                        return Sale(sale.id).state
+                except TransactionError as error:
+                    error.fix(extras)
+                except backend.DatabaseOperationalError as error:
+                    failed.append(str(error).splitlines()[0])
+                    time.sleep(0.01 * (attempt + 1))
+            return 'gave up'
+        results = start_together(sales, submit)
+        self.assertEqual(results, ['posted'] * sales)
+        self.assertFalse(failed, sorted(set(failed)))
+
+        with Transaction().start(DB_NAME, 0, context=self.context):
+            pool = Pool()
+            Sale = pool.get('sale.point.sale')
+            Session = pool.get('sale.point.cash.session')
+            for point_id in point_ids:
+                session, = Session.search([('point', '=', point_id)])
+                self.assertEqual(session.state, 'open')
+                self.assertEqual(Sale.search([
+                            ('point', '=', point_id),
+                            ('session', '=', session.id),
+                            ('state', '=', 'posted'),
+                            ], count=True), sales // tills)

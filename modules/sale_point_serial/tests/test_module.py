@@ -232,8 +232,9 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             (queued, records, sales), *later = holds
             # In line, with the till locked, before the sale is built
             self.assertEqual((queued, records, sales), (
-                    {'ir_sequence_strict': {sequence.id}},
-                    {'sale_point': {point.id}}, 0))
+                    {'ir_sequence_strict': {sequence.id},
+                        'sale_point': {point.id}},
+                    None, 0))
             # What posting holds later includes it
             self.assertIn({'ir_sequence_strict': {sequence.id}},
                 [q for q, _, _ in later])

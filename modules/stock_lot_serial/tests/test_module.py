@@ -473,7 +473,7 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 [(q, l, p) for _, q, l, p in resolved],
                 [(2, dashed, product), (3, None, product),
                     (1, None, product)])
-            self.assertEqual(unknown, ['NO-SUCH'])
+            self.assertEqual(unknown, ['NOSUCH'])
 
     @with_transaction()
     def test_scan_log_append_only(self):
