@@ -633,7 +633,26 @@ class CashSession(metaclass=PoolMeta):
             }
 
 
-class CashCount(ModelSQL, ModelView):
+class DenominationCountMixin:
+    "How many of one denomination were counted, and their amount"
+    __slots__ = ()
+
+    quantity = fields.Integer(
+        "Quantity", required=True,
+        domain=[('quantity', '>=', 0)])
+    amount = fields.Function(Monetary(
+            "Amount", currency='currency', digits='currency'),
+        'on_change_with_amount')
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+
+    @fields.depends('quantity', 'denomination')
+    def on_change_with_amount(self, name=None):
+        if self.denomination and self.quantity is not None:
+            return self.denomination.value * self.quantity
+
+
+class CashCount(DenominationCountMixin, ModelSQL, ModelView):
     "The count of one denomination in a cash drawer"
     __name__ = 'sale.point.cash.count'
 
@@ -646,14 +665,6 @@ class CashCount(ModelSQL, ModelView):
         domain=[
             ('currency', '=', Eval('currency', -1)),
             ])
-    quantity = fields.Integer(
-        "Quantity", required=True,
-        domain=[('quantity', '>=', 0)])
-    amount = fields.Function(Monetary(
-            "Amount", currency='currency', digits='currency'),
-        'on_change_with_amount')
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
 
     @classmethod
     def __setup__(cls):
@@ -671,11 +682,6 @@ class CashCount(ModelSQL, ModelView):
     def on_change_with_currency(self, name=None):
         if self.session and self.session.point:
             return self.session.point.company.currency
-
-    @fields.depends('quantity', 'denomination')
-    def on_change_with_amount(self, name=None):
-        if self.denomination and self.quantity is not None:
-            return self.denomination.value * self.quantity
 
     @classmethod
     def check_modification(cls, mode, counts, values=None, external=False):
@@ -802,30 +808,17 @@ class CloseStart(ModelView):
         return self.currency.round(amount) if self.currency else amount
 
 
-class CloseCount(ModelView):
+class CloseCount(DenominationCountMixin, ModelView):
     "How many of one denomination are in the drawer"
     __name__ = 'sale.point.cash.session.close.count'
 
     denomination = fields.Many2One(
         'sale.point.cash.denomination', "Denomination", required=True,
         readonly=True)
-    quantity = fields.Integer(
-        "Quantity", required=True,
-        domain=[('quantity', '>=', 0)])
-    amount = fields.Function(Monetary(
-            "Amount", currency='currency', digits='currency'),
-        'on_change_with_amount')
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
 
     @fields.depends('denomination')
     def on_change_with_currency(self, name=None):
         return self.denomination.currency if self.denomination else None
-
-    @fields.depends('quantity', 'denomination')
-    def on_change_with_amount(self, name=None):
-        if self.denomination and self.quantity is not None:
-            return self.denomination.value * self.quantity
 
 
 class Close(Wizard):

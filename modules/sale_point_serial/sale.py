@@ -375,21 +375,19 @@ class POSSale(metaclass=PoolMeta):
     @classmethod
     def complete_stock(cls, sales):
         "Do the stock moves the sales reserved when they were paid"
-        pool = Pool()
-        Move = pool.get('stock.move')
-        with without_check_access():
-            moves = cls.pending_moves(sales)
-            if moves:
+        Move = Pool().get('stock.move')
+        moves = cls.pending_moves(sales)
+        if moves:
+            with without_check_access():
                 Move.do(moves)
 
     @classmethod
     def release_stock(cls, sales):
         "Give back the stock the sales reserved when they were paid"
-        pool = Pool()
-        Move = pool.get('stock.move')
-        with without_check_access():
-            moves = cls.pending_moves(sales)
-            if moves:
+        Move = Pool().get('stock.move')
+        moves = cls.pending_moves(sales)
+        if moves:
+            with without_check_access():
                 Move.cancel(moves)
 
     @classmethod
@@ -400,10 +398,11 @@ class POSSale(metaclass=PoolMeta):
         origins = [str(l) for s in sales for l in s.lines]
         if not origins:
             return []
-        return Move.search([
-                ('origin', 'in', origins),
-                ('state', 'not in', ['done', 'cancelled']),
-                ])
+        with without_check_access():
+            return Move.search([
+                    ('origin', 'in', origins),
+                    ('state', 'not in', ['done', 'cancelled']),
+                    ])
 
     @classmethod
     def submit(cls, vlist):
