@@ -226,6 +226,15 @@ class Database:
         else:
             self.path(name).unlink(missing_ok=True)
 
+    def copy(self, source, name):
+        "Copy the database source as name (no one may be connected to it)"
+        if is_postgresql(self.uri):
+            with pg_connect(self.uri) as connection:
+                connection.execute(
+                    f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        else:
+            shutil.copyfile(self.path(source), self.path(name))
+
     def rename(self, old, new):
         if is_postgresql(self.uri):
             with pg_connect(self.uri) as connection:

@@ -15,7 +15,8 @@ import urllib.request
 
 import pytest
 from shop import (
-    BIN, ROOT, Server, Shop, demo, free_port, needs, run_demo)
+    BIN, ROOT, Server, Shop, chromium_driver, demo, free_port, needs,
+    run_demo)
 
 
 @pytest.fixture(scope='session')
@@ -28,9 +29,20 @@ def demo_shop(tmp_path_factory):
         '--no-serve', '--no-sao', '--var', var, '--database', database)
     assert process.returncode == 0, process.stdout + process.stderr
     print(f"demo shop built in {time.monotonic() - started:.0f} s")
+    # A copy for the tests that change the shop (a till's day in the
+    # browser), made while no one is connected to the demo database
+    databases = demo.Database(database, var)
+    databases.copy(database, f'{database}_copy')
     yield Shop(var, database, process.stdout)
     if demo.is_postgresql(demo.database_uri()):
-        demo.Database(database, var).drop(database)
+        databases.drop(database)
+        databases.drop(f'{database}_copy')
+
+
+@pytest.fixture(scope='session')
+def demo_shop_copy(demo_shop):
+    "A copy of the demo database that a test may change"
+    return Shop(demo_shop.var, f'{demo_shop.database}_copy', '')
 
 
 @pytest.fixture(scope='session')
@@ -44,19 +56,18 @@ def sao_root():
     return var / 'sao' / 'package'
 
 
-@pytest.fixture(scope='session')
-def demo_server(demo_shop, sao_root, tmp_path_factory):
-    "trytond serving sao and the API over the demo database"
+def serve(shop, sao_root, log_dir):
+    "Start trytond serving sao and the API over the shop's database"
     port = free_port()
-    sao_link = demo_shop.var / 'sao'
+    sao_link = shop.var / 'sao'
     if not sao_link.exists():
         sao_link.symlink_to(sao_root.parent)
-    configs = demo.local_config(demo_shop.var, port)
-    log_path = tmp_path_factory.mktemp('server') / 'trytond.log'
+    configs = demo.local_config(shop.var, port)
+    log_path = log_dir / 'trytond.log'
     with open(log_path, 'w') as log:
         process = subprocess.Popen(
             [str(BIN / 'trytond'), '-c', *configs,
-                '-d', demo_shop.database], cwd=ROOT,
+                '-d', shop.database], cwd=ROOT,
             stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}/'
     deadline = time.monotonic() + 90
@@ -71,9 +82,37 @@ def demo_server(demo_shop, sao_root, tmp_path_factory):
             process.kill()
             pytest.fail("trytond did not start:\n" + log_path.read_text())
         time.sleep(0.5)
-    yield Server(url, port, demo_shop.database)
+    return process, Server(url, port, shop.database)
+
+
+def stop(process):
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope='session')
+def demo_server(demo_shop, sao_root, tmp_path_factory):
+    "trytond serving sao and the API over the demo database"
+    process, server = serve(
+        demo_shop, sao_root, tmp_path_factory.mktemp('server'))
+    yield server
+    stop(process)
+
+
+@pytest.fixture
+def demo_copy_server(demo_shop_copy, sao_root, tmp_path):
+    "trytond serving sao and the API over a copy of the demo database"
+    process, server = serve(demo_shop_copy, sao_root, tmp_path)
+    yield server
+    stop(process)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    "Headless Chromium driven by selenium"
+    driver = chromium_driver(tmp_path / 'profile')
+    yield driver
+    driver.quit()

@@ -3,6 +3,8 @@
 # license terms.
 """Helpers shared by the cross-module tests and their fixtures."""
 import os
+import re
+import shutil
 import sqlite3
 import socket
 import subprocess
@@ -83,3 +85,98 @@ def check_script(shop, script, *args):
         [sys.executable, str(ROOT / 'scripts' / script),
             '-c', *configs, '-d', shop.database, *args],
         capture_output=True, text=True, timeout=600)
+
+
+CHROMIUM_FLAGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage', '--window-size=1400,900',
+    ]
+
+
+def chromium_driver(profile):
+    """Headless Debian Chromium driven by selenium, keeping the browser
+    console's messages"""
+    chromium = shutil.which('chromium')
+    chromedriver = shutil.which('chromedriver')
+    if not (chromium and chromedriver):
+        needs('browser',
+            "chromium and chromedriver are missing "
+            "(apt-get install chromium chromium-driver)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        needs('browser', "selenium is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f'--user-data-dir={profile}')
+    options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    driver = webdriver.Chrome(
+        service=Service(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def screenshot(driver, test, name):
+    "Save the page as $TEST_ARTIFACTS/browser-<test>-<name>.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f'browser-{test}-{name}.png'
+    driver.save_screenshot(str(path))
+    return path
+
+
+def sao_login(driver, server, login, password=PASSWORD):
+    "Log into sao at the server's database as login"
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 60)
+    driver.get(f'{server.url}#{server.database}')
+    field = wait.until(EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, '.login-dialog input#login')))
+    field.send_keys(login)
+    # sao fills the database list asynchronously (PostgreSQL lists its
+    # databases): submit once the form is ready, again if ignored.
+    for attempt in range(5):
+        button = wait.until(EC.element_to_be_clickable(
+                (By.CSS_SELECTOR, '.login-dialog button[type="submit"]')))
+        button.click()
+        try:
+            field = WebDriverWait(driver, 10).until(
+                EC.visibility_of_element_located(
+                    (By.CSS_SELECTOR, 'input[type="password"]')))
+            break
+        except TimeoutException:
+            continue
+    else:
+        raise AssertionError("sao never asked for the password")
+    field.send_keys(password)
+    field.send_keys(Keys.ENTER)
+    wait.until(EC.invisibility_of_element_located(
+            (By.CSS_SELECTOR, 'input[type="password"]')))
+    # Logged in once the menu has its entries
+    wait.until(EC.visibility_of_element_located((By.XPATH,
+                '//*[@id="menu"][normalize-space(.)!=""]')))
+
+
+# What sao asks the server for and may not find: the optional custom
+# style and script, the translations of English, and the login probe
+OPTIONAL_RESOURCES = re.compile(
+    r'/(custom\.css|custom\.js|locale/[\w-]+\.json) |'
+    r'status of 401 \(UNAUTHORIZED\)')
+
+
+def console_errors(driver):
+    """The browser console's errors since the last call, but for the
+    optional resources sao asks for"""
+    return [entry['message'] for entry in driver.get_log('browser')
+        if entry['level'] == 'SEVERE'
+        and not (entry['source'] == 'network'
+            and OPTIONAL_RESOURCES.search(entry['message']))]
