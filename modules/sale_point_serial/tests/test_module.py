@@ -9,6 +9,7 @@ from trytond.modules.company.tests import (
 from trytond.modules.repair.tests.tools import create_unit, receive
 from trytond.modules.sale_point_serial.exceptions import (
     POSError, POSScanError, POSUnitError)
+from trytond.exceptions import UserError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.sale_point_serial import sale as sale_module
 from trytond.modules.stock_availability.exceptions import AtpError
@@ -352,6 +353,22 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                     with self.assertRaisesRegex(POSError, message):
                         Sale.submit(vlist)
                     self.assertEqual(Sale.search([], count=True), 0)
+            # A unit sells by one, or comes back by one: refused by the
+            # line's domain when created (the call's transaction rolls back)
+            unit = create_unit(phone, branch.storage_location)
+            alice, = Pool().get('party.party').create([{'name': "Alice"}])
+            for quantity in [0.5, 2, -2]:
+                with self.subTest(quantity=quantity):
+                    with self.assertRaisesRegex(UserError, '"Quantity"'):
+                        Sale.submit([paid_sale(point, [(phone, 1, unit)],
+                                    party=alice, client_key='U-%s' % quantity)
+                            | {'lines': [('create', [{
+                                                'product': phone.id,
+                                                'lot': unit.id,
+                                                'quantity': quantity,
+                                                'unit_list_price': 800,
+                                                'unit_gross_price': 800,
+                                                }])]}])
             sale, = Sale.submit([good])
             self.assertEqual(sale.state, 'posted')
 
