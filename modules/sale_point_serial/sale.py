@@ -222,15 +222,16 @@ class POSSale(metaclass=PoolMeta):
         was paid."""
         pool = Pool()
         Lot = pool.get('stock.lot')
-        units = [l.lot for s in sales for l in s.lines
-            if l.lot and l.product.serialized and not l.stock_moves]
+        to_check = {l for s in sales for l in s.lines
+            if l.product.serialized and not l.stock_moves}
+        units = [l.lot for l in to_check if l.lot]
         if units:
             Lot.lock(units)
         errors = []
         for sale in sales:
             seen = set()
             for line in sale.lines:
-                if not line.product.serialized or line.stock_moves:
+                if line not in to_check:
                     continue
                 if not line.lot:
                     errors.append(gettext(
