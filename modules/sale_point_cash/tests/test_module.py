@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import count, create_pos, sell
+from .tools import count, create_pos, create_till_user, sell
 
 
 def balance(account):
@@ -275,26 +275,15 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
     def test_cashier_counts_blind(self):
         "A cashier cannot read the expected cash; a supervisor can"
         pool = Pool()
-        ModelData = pool.get('ir.model.data')
         Session = pool.get('sale.point.cash.session')
-        User = pool.get('res.user')
         company = create_company()
         with set_company(company):
             pos = create_pos(company)
             sell(pos)
             session = Session.get_current(pos.point)
-            cashier, supervisor = User.create([{
-                        'login': login, 'name': login,
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'groups': [('add', [
-                                    ModelData.get_id('sale_point', g)
-                                    for g in groups])],
-                        } for login, groups in [
-                        ('cashier', ['group_sale_point']),
-                        ('supervisor', ['group_sale_point',
-                                'group_sale_point_posting']),
-                        ]])
+            cashier = create_till_user(company, 'cashier')
+            supervisor = create_till_user(company, 'supervisor',
+                ['group_sale_point', 'group_sale_point_posting'])
             for user, readable in [(cashier, False), (supervisor, True)]:
                 with Transaction().set_user(user.id), \
                         Transaction().set_context(
@@ -357,10 +346,8 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
         "A refused count-and-close leaves the count; counting again replaces"
         pool = Pool()
         Denomination = pool.get('sale.point.cash.denomination')
-        ModelData = pool.get('ir.model.data')
         Sale = pool.get('sale.point.sale')
         Session = pool.get('sale.point.cash.session')
-        User = pool.get('res.user')
         CloseWizard = pool.get('sale.point.cash.session.close', type='wizard')
         company = create_company()
         with set_company(company):
@@ -370,13 +357,7 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             session = Session.get_current(pos.point)
             note20, = Denomination.search([('value', '=', 20)])
             coin1, = Denomination.search([('value', '=', 1)])
-            cashier, = User.create([{
-                        'login': 'cashier', 'name': "Cashier",
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'groups': [('add', [ModelData.get_id(
-                                        'sale_point', 'group_sale_point')])],
-                        }])
+            cashier = create_till_user(company, 'cashier')
 
             def close(quantities):
                 with Transaction().set_user(cashier.id), \
@@ -461,21 +442,13 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
     def test_cashier_reads_a_session_as_a_client_does(self):
         "A blind counter loads a session's eager fields and lists sessions"
         pool = Pool()
-        ModelData = pool.get('ir.model.data')
         Session = pool.get('sale.point.cash.session')
-        User = pool.get('res.user')
         company = create_company()
         with set_company(company):
             pos = create_pos(company)
             sell(pos)
             session = Session.get_current(pos.point)
-            cashier, = User.create([{
-                        'login': 'cashier', 'name': "Cashier",
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'groups': [('add', [ModelData.get_id(
-                                        'sale_point', 'group_sale_point')])],
-                        }])
+            cashier = create_till_user(company, 'cashier')
             with Transaction().set_user(cashier.id), \
                     Transaction().set_context(
                         _check_access=True, company=company.id):

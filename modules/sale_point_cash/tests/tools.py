@@ -153,3 +153,19 @@ def count(session, amount):
             remaining -= quantity * denomination.value
     assert not remaining, remaining
     Count.create(lines)
+
+
+def create_till_user(company, login, groups=('group_sale_point',)):
+    "A user of company holding only the sale_point groups named"
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    User = pool.get('res.user')
+    user, = User.create([{
+                'login': login, 'name': login,
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'groups': [('add', [
+                            ModelData.get_id('sale_point', g)
+                            for g in groups])],
+                }])
+    return user
