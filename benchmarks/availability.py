@@ -208,8 +208,10 @@ class Seller:
         return result
 
 
-def sell_round(database, context, sale, products, seconds, workers=8):
-    "workers sellers for seconds; products[i % len] for seller i"
+def sell_round(database, context, sale, products, seconds, workers=8,
+        keep_latencies=False):
+    """workers sellers for seconds; products[i % len] for seller i; with
+    keep_latencies, the latency of each sale in 'latencies'"""
     sellers = [Seller(database, context) for _ in range(workers)]
     sold = [0] * workers
     barrier = threading.Barrier(workers)
@@ -235,7 +237,7 @@ def sell_round(database, context, sale, products, seconds, workers=8):
         thread.join()
     elapsed = time.perf_counter() - started
     latencies = [l for s in sellers for l in s.latencies]
-    return {
+    result = {
         'sales': sum(sold),
         'rate': sum(sold) / elapsed,
         'failed': sum(s.failed for s in sellers),
@@ -247,6 +249,9 @@ def sell_round(database, context, sale, products, seconds, workers=8):
         'median ms': (statistics.median(latencies) * 1000
             if latencies else 0),
         }
+    if keep_latencies:
+        result['latencies'] = latencies
+    return result
 
 
 def race_round(database, context, sale, products):

@@ -318,6 +318,7 @@ def main(argv=None):
         return 1
     Party = Model.get('party.party')
     Location = Model.get('stock.location')
+    Point = Model.get('sale.point')
     Uom = Model.get('product.uom')
     today = dt.date.today()
 
@@ -349,7 +350,12 @@ def main(argv=None):
             "PhoneDistri Wholesale", "AccessoryHub Ltd"]]
     customers = [Party(name=n) for n in [
             "Alice Walker", "Bob Martin", "Chen Li"]]
-    Party.save(suppliers + customers)
+    walk_in = Party(name="Walk-in Customer")
+    Party.save(suppliers + customers + [walk_in])
+    # Accessories sell to the walk-in customer; a phone to its buyer
+    for point in points:
+        point.walk_in_customer = walk_in
+    Point.save(points)
 
     unit, = Uom.find([('name', '=', 'Unit')])
     phone_set = create_attributes()

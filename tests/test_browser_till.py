@@ -112,6 +112,10 @@ def test_cashier_sells_a_phone_and_closes_the_drawer(
         wait.until(lambda d: d.find_element(
                 By.XPATH, '//input[@name="point"]').get_attribute('value')
             == "Downtown Till 1")
+        # The walk-in customer is offered; a phone is sold to its buyer
+        wait.until(lambda d: customer.get_attribute('value')
+            == "Walk-in Customer")
+        customer.send_keys(Keys.CONTROL, 'a')
         choose(customer, "Alice Walker")
         click('//button[@id="save"]')
         idle()

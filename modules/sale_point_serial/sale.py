@@ -10,9 +10,9 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
-from trytond.modules.account.exceptions import PeriodNotFoundError
 from trytond.modules.product import round_price
 from trytond.modules.stock_availability import locking
+from trytond.modules.stock_branch.stock import ExportCheckedMixin
 from trytond.modules.stock_branch.transfer import parse_scans
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -23,7 +23,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import POSError, POSScanError, POSSubmitError, POSUnitError
 
 
-class POSSale(metaclass=PoolMeta):
+class POSSale(ExportCheckedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
 
     party = fields.Many2One(
@@ -81,6 +81,21 @@ class POSSale(metaclass=PoolMeta):
                     ], limit=2)
             if len(points) == 1:
                 return points[0].id
+
+    @classmethod
+    def default_party(cls):
+        "The walk-in customer of the default till"
+        pool = Pool()
+        Point = pool.get('sale.point')
+        point = cls.default_point()
+        if point is not None:
+            customer = Point(point).walk_in_customer
+            return customer.id if customer else None
+
+    @fields.depends('point', 'party')
+    def on_change_point(self):
+        if self.point and not self.party:
+            self.party = self.point.walk_in_customer
 
     def get_rec_name(self, name):
         # Core names a sale without number "(id)": titles read "Scan ((3))"
@@ -164,10 +179,12 @@ class POSSale(metaclass=PoolMeta):
             Lot = pool.get('stock.lot')
             other = self.pending_sales([lot]).get(lot)
             if other and other != self:
-                return gettext(
-                    'sale_point_serial.msg_unit_on_other_sale',
-                    unit=lot.rec_name, sale=other.rec_name,
-                    point=other.point.rec_name)
+                # Named though it may be at another branch
+                with without_check_access():
+                    return gettext(
+                        'sale_point_serial.msg_unit_on_other_sale',
+                        unit=lot.rec_name, sale=other.rec_name,
+                        point=other.point.rec_name)
             states = dict(Lot.fields_get(['state'])['state']['selection'])
             return gettext(
                 'sale_point_serial.msg_unit_unavailable',
@@ -181,11 +198,23 @@ class POSSale(metaclass=PoolMeta):
         the sale's customer, or None"""
         location = lot.current_location
         other = self.pending_sales([lot]).get(lot)
+        with without_check_access():
+            sold_to_other = (other and other != self and other.party
+                and other.party != self.party
+                and any(l.lot == lot and l.quantity > 0
+                    for l in other.lines))
+            if sold_to_other:
+                return gettext(
+                    'sale_point_serial.msg_unit_sold_to_other',
+                    unit=lot.rec_name, point=self.point.rec_name,
+                    customer=self.party.rec_name if self.party else '-',
+                    buyer=other.party.rec_name, sale=other.rec_name)
         if other and other != self:
-            return gettext(
-                'sale_point_serial.msg_unit_on_other_sale',
-                unit=lot.rec_name, sale=other.rec_name,
-                point=other.point.rec_name)
+            with without_check_access():
+                return gettext(
+                    'sale_point_serial.msg_unit_on_other_sale',
+                    unit=lot.rec_name, sale=other.rec_name,
+                    point=other.point.rec_name)
         if (not location or location.type != 'customer'
                 or (lot.owner and self.party and lot.owner != self.party)):
             return gettext(
@@ -242,6 +271,11 @@ class POSSale(metaclass=PoolMeta):
                     errors.append(gettext(
                             'sale_point_serial.msg_sale_customer_required',
                             sale=sale.rec_name, unit=line.lot.rec_name))
+                elif sale.party == sale.point.walk_in_customer:
+                    errors.append(gettext(
+                            'sale_point_serial.msg_sale_walk_in_unit',
+                            sale=sale.rec_name, unit=line.lot.rec_name,
+                            customer=sale.party.rec_name))
                 if line.lot in seen:
                     errors.append(gettext(
                             'sale_point_serial.msg_sale_unit_twice',
@@ -287,35 +321,53 @@ class POSSale(metaclass=PoolMeta):
         locking.hold(queued={Sequence._table: sequences}, records=records)
 
     @classmethod
-    def hold_posting(cls, points, dates):
-        """Wait in line for the journal-entry sequences that sales of the
-        points at the dates will post with, and for the points, before
-        any work
+    def hold_submits(cls, points):
+        """Wait in line on the points before any work: a till's submits
+        then find each other's keys, and a till that has to wait restarts
+        once, with nothing built"""
+        Point = Pool().get('sale.point')
+        locking.hold(queued={Point._table: {p.id for p in points}})
 
-        A submit posts what it creates: a till that has to wait restarts
-        once, with nothing built, and its sale is then built once, in
-        line."""
+    @classmethod
+    def check_postable(cls, sales):
+        """Refuse at payment what would refuse the sale's post at the
+        close: a date in no open period, a product without a revenue
+        account"""
         pool = Pool()
         Period = pool.get('account.period')
-        Point = pool.get('sale.point')
-        Sequence = pool.get('ir.sequence.strict')
-        sequences = set()
-        for point in points:
-            for date in dates:
-                try:
-                    period = Period.find(point.company, date=date)
-                except PeriodNotFoundError:
-                    # The post refuses it, with its own message
-                    continue
-                sequences.add(period.move_sequence_used.id)
-        locking.hold(queued={
-                Sequence._table: sequences,
-                Point._table: {p.id for p in points},
-                })
+        for sale in sales:
+            Period.find(sale.company, date=sale.date)
+            with Transaction().set_context(company=sale.company.id):
+                for line in sale.lines:
+                    line.product.account_revenue_used
+
+    @classmethod
+    def post_sold_before_refund(cls, sales):
+        """Post the paid sales of the units that the refunds take back
+        from the same customer: the unit reaches the customer before it
+        comes back"""
+        refunded = {l.lot: s for s in sales for l in s.lines
+            if l.lot and l.product.serialized and l.quantity < 0
+            and not l.stock_moves}
+        if not refunded:
+            return
+        to_post = set()
+        with without_check_access():
+            for lot, other in cls.pending_sales(list(refunded)).items():
+                refund = refunded[lot]
+                if (other != refund and other.state == 'done'
+                        and other.party and other.party == refund.party
+                        and any(l.lot == lot and l.quantity > 0
+                            for l in other.lines)):
+                    to_post.add(other)
+            if to_post:
+                cls.post(list(to_post))
 
     @classmethod
     def do(cls, sales):
         cls.hold_locks(sales)
+        cls.check_postable(sales)
+        cls.post_sold_before_refund(sales)
         cls.check_units(sales)
         # Refused before the sale is done when the stock is not there
         cls.reserve_stock(sales)
@@ -407,21 +459,18 @@ class POSSale(metaclass=PoolMeta):
 
     @classmethod
     def submit(cls, vlist):
-        """Create, process and post sales from a till, once per client key
+        """Create and process paid sales from a till, once per client key
 
         Each values dict needs its point and client_key.  A key already
         submitted returns its sale and changes nothing, so a till may
-        send again what it is not sure was received.  Return the sales.
-
-        It is the till's own call: a user who may create and process
-        sales at the point posts what they submitted, without the posting
-        group that posts any sale."""
+        send again what it is not sure was received.  Return the sales,
+        done: numbered, their stock reserved and their warranties given.
+        The close of the till's session posts them."""
         pool = Pool()
         Point = pool.get('sale.point')
         check_submitted(cls, vlist)
         points = Point.browse(list({v['point'] for v in vlist}))
-        # Submits of a till queue on its point: each finds its key's sale
-        cls.hold_posting(points, {v.get('date') for v in vlist})
+        cls.hold_submits(points)
         Point.lock(points)
         sales = {}
         for values in vlist:
@@ -437,18 +486,11 @@ class POSSale(metaclass=PoolMeta):
             for sale, values in zip(cls.create(new), new):
                 sales[(values['point'], values['client_key'])] = sale
         result = [sales[(v['point'], v['client_key'])] for v in vlist]
-        to_process = [s for s in cls.browse(result) if s.state == 'open']
-        cls.process(to_process)
-        to_post = [s for s in cls.browse(result) if s.state == 'done']
-        if to_post:
-            # The sales were read, so they are the user's to post
-            cls.read([s.id for s in to_post], ['id'])
-            with without_check_access():
-                cls.post(to_post)
+        cls.process([s for s in cls.browse(result) if s.state == 'open'])
         return cls.browse(result)
 
 
-class POSCashSession(metaclass=PoolMeta):
+class POSCashSession(ExportCheckedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.cash.session'
 
     @classmethod
@@ -465,7 +507,7 @@ class POSCashSession(metaclass=PoolMeta):
         return super().get_current(point)
 
 
-class POSSaleLine(metaclass=PoolMeta):
+class POSSaleLine(ExportCheckedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
 
     lot = fields.Many2One(

@@ -37,6 +37,8 @@ FAST_FIELDS = frozenset({
         'product', 'unit', 'quantity', 'from_location', 'to_location',
         'company', 'unit_price', 'currency', 'planned_date', 'effective_date',
         'origin',
+        # Derived from the quantity and unit: both paths compute it again
+        'internal_quantity',
         })
 # The modules whose overrides of these stock.move methods the fast path
 # was checked against: it calls them, or does what they do for a sale.

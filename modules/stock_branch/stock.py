@@ -47,7 +47,17 @@ def _check_new_branches(location_ids, branch_ids):
             branch=Location(branch_ids[0]).rec_name))
 
 
-class BranchMixin:
+class ExportCheckedMixin:
+    "Export only what read may read: the record rules apply to export too"
+    __slots__ = ()
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        cls.read([r.id for r in records], ['id'])
+        return super().export_data(records, fields_names, header=header)
+
+
+class BranchMixin(ExportCheckedMixin):
     """Store the branches of a record, for the branch record rules
 
     _branch_fields maps each stored branch field to the location field

@@ -160,6 +160,11 @@ class UnitWarranty(ModelSQL, ModelView):
             cls, mode, warranties, values=None, external=False):
         super().check_modification(
             mode, warranties, values=values, external=external)
+        if mode == 'delete':
+            # A warranty given when a till sale was paid goes when the
+            # payment is undone, before its unit left
+            warranties = [w for w in warranties
+                if not w.move or w.move.state == 'done']
         if mode in {'write', 'delete'}:
             warranty = warranties[0] if warranties else None
             if warranty:
@@ -169,7 +174,7 @@ class UnitWarranty(ModelSQL, ModelView):
 
     @classmethod
     def give(cls, moves):
-        """Give each unit that the moves sold the warranty of its policy,
+        """Give each unit that the moves sell the warranty of its policy,
         frozen as it is today"""
         pool = Pool()
         Policy = pool.get('warranty.policy')
@@ -257,10 +262,11 @@ class Move(metaclass=PoolMeta):
 
     @property
     def sells_unit(self):
-        "Whether the move hands a company unit over to a customer"
+        """Whether the move hands a company unit over to a customer, done
+        or reserved for a paid till sale"""
         pool = Pool()
         Claim = pool.get('warranty.claim')
-        return (self.state == 'done' and bool(self.lot)
+        return (self.state in {'assigned', 'done'} and bool(self.lot)
             and self.lot.product.serialized
             and self.to_location.type == 'customer'
             and self.from_location.type == 'storage'
@@ -286,6 +292,20 @@ class Move(metaclass=PoolMeta):
         Warranty = pool.get('stock.lot.warranty')
         super().do(moves)
         Warranty.give(moves)
+
+    @classmethod
+    def cancel(cls, moves):
+        pool = Pool()
+        Warranty = pool.get('stock.lot.warranty')
+        # A paid till sale reopened gives its unit back with its warranty
+        voided = Warranty.search([
+                ('move', 'in', [m.id for m in moves]),
+                ('move.state', '!=', 'done'),
+                ])
+        if voided:
+            with without_check_access():
+                Warranty.delete(voided)
+        super().cancel(moves)
 
 
 class Certificate(Report):

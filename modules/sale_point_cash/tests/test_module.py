@@ -415,6 +415,30 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertNotIn(coin1, [c.denomination for c in session.counts])
 
     @with_transaction()
+    def test_close_posts_its_sales_together(self):
+        "The close posts the session's sales in one call, as core posts"
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        company = create_company()
+        with set_company(company):
+            pos = create_pos(company)
+            sales = [sell(pos, quantity=q) for q in [1, 2, 3]]
+            session = Session.get_current(pos.point)
+            count(session, Decimal('120.00'))
+            post, calls = Sale.post, []
+
+            def counted(cls, sales):
+                calls.append(sorted(s.id for s in sales))
+                return post(sales)
+            with patch.object(Sale, 'post', classmethod(counted)):
+                Session.close([session])
+            self.assertEqual(calls, [sorted(s.id for s in sales)])
+            self.assertEqual(
+                {Sale(s.id).state for s in sales}, {'posted'})
+            self.assertEqual(Session(session.id).state, 'closed')
+
+    @with_transaction()
     def test_sale_refused_at_close_is_named(self):
         "A sale whose post is refused is named, and the close changes nothing"
         pool = Pool()

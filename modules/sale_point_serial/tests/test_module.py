@@ -1,15 +1,18 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import datetime as dt
 from decimal import Decimal
 from unittest.mock import patch
 
+from trytond.modules.account.exceptions import PeriodNotFoundError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.repair.tests.tools import create_unit, receive
 from trytond.modules.sale_point_serial.exceptions import (
     POSError, POSScanError, POSUnitError)
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.sale_point_serial import sale as sale_module
 from trytond.modules.stock_availability.exceptions import AtpError
@@ -66,7 +69,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction(context=NO_ORIGIN)
     def test_unit_sold_to_a_customer_with_warranty(self):
-        "A unit needs a customer, who gets its warranty at posting"
+        "A unit needs a customer, who gets its warranty when paying"
         pool = Pool()
         Lot = pool.get('stock.lot')
         Party = pool.get('party.party')
@@ -89,6 +92,21 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
 
             Sale.write([sale], {'party': alice.id})
             Sale.process([sale])
+            unit = Lot(unit.id)
+            # The certificate prints at the counter, before the close posts
+            self.assertEqual(
+                (unit.state, unit.warranty.customer, unit.warranty.origin,
+                    unit.warranty.start_date),
+                ('reserved', alice, Sale(sale.id), Sale(sale.id).date))
+
+            # Reopened, the sale gives the unit back with its warranty
+            Sale.open([sale])
+            self.assertEqual(
+                (Lot(unit.id).state, Lot(unit.id).warranties),
+                ('available', ()))
+            Sale.process([sale])
+            warranty = Lot(unit.id).warranty
+            self.assertEqual(warranty.customer, alice)
             Sale.post([sale])
             sale = Sale(sale.id)
             unit = Lot(unit.id)
@@ -96,13 +114,11 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 (unit.state, unit.owner, unit.current_location),
                 ('sold', alice, point.customer_location))
-            self.assertEqual(
-                (unit.warranty.customer, unit.warranty.origin),
-                (alice, sale))
+            self.assertEqual(unit.warranties, (warranty,))
             # Posting again changes nothing
             Sale.post([sale])
-            move, = sale.lines[0].moves
-            self.assertEqual(move.state, 'done')
+            self.assertEqual(sorted(m.state for m in sale.lines[0].moves),
+                ['cancelled', 'done'])
 
             # The unit is gone: another sale of it is refused
             other, = Sale.create([paid_sale(point, [(phone, 1, unit)],
@@ -149,6 +165,64 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(inspection.state, 'pending')
 
     @with_transaction(context=NO_ORIGIN)
+    def test_refund_before_the_close(self):
+        """A unit paid for and brought back before the close is refunded
+        to its buyer only, after its sale is posted"""
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
+            sale, = Sale.create([paid_sale(
+                        point, [(phone, 1, unit)], party=alice)])
+            Sale.process([sale])
+
+            to_bob, = Sale.create([paid_sale(
+                        point, [(phone, -1, unit)], party=bob)])
+            with self.assertRaisesRegex(POSUnitError,
+                    'to "Bob": it was sold to "Alice" by sale "%s"'
+                    % Sale(sale.id).number):
+                Sale.process([to_bob])
+            self.assertEqual(
+                (Sale(to_bob.id).state, Sale(sale.id).state),
+                ('open', 'done'))
+
+            refund, = Sale.create([paid_sale(
+                        point, [(phone, -1, unit)], party=alice)])
+            Sale.process([refund])
+            # The unit reached Alice before it came back
+            self.assertEqual(
+                (Sale(sale.id).state, Sale(refund.id).state),
+                ('posted', 'done'))
+            Sale.post([refund])
+            self.assertEqual(Lot(unit.id).state, 'returned')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_payment_refused_where_the_close_cannot_post(self):
+        "A sale dated in no open period is refused when paid, not at close"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            receive(cable, branch.storage_location, 3, '2')
+            sale, = Sale.create([paid_sale(point, [(cable, 1, None)])])
+            Sale.write([sale], {'date': dt.date(2000, 1, 1)})
+            with self.assertRaises(PeriodNotFoundError):
+                Sale.process([sale])
+            self.assertEqual(Sale(sale.id).state, 'open')
+            self.assertEqual(Move.search([
+                        ('origin', 'like', 'sale.point.sale.line,%'),
+                        ]), [])
+
+    @with_transaction(context=NO_ORIGIN)
     def test_batches_first_expiry_and_atp(self):
         "Batches sell by first expiry; what is not there is refused"
         pool = Pool()
@@ -188,7 +262,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction(context=NO_ORIGIN)
     def test_submit_once_per_client_key(self):
-        "A till's sale submitted twice is one sale, posted once"
+        "A till's sale submitted twice is one sale, paid once"
         pool = Pool()
         Move = pool.get('stock.move')
         Sale = pool.get('sale.point.sale')
@@ -201,16 +275,40 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             first, = Sale.submit([values])
             again, = Sale.submit([values])
             self.assertEqual(first, again)
-            self.assertEqual(first.state, 'posted')
+            # Paid, its stock reserved: the session's close posts it
+            self.assertEqual(first.state, 'done')
             self.assertEqual(Sale.search([], count=True), 1)
-            self.assertEqual(Move.search([
-                        ('product', '=', cable.id),
-                        ('to_location.type', '=', 'customer'),
-                        ], count=True), 1)
+            self.assertEqual([m.state for m in Move.search([
+                            ('product', '=', cable.id),
+                            ('to_location.type', '=', 'customer'),
+                            ])], ['assigned'])
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_plain_stock_reserved_by_one_insert(self):
+        "A till's sale of plain stock takes create_reserved's fast path"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            receive(cable, branch.storage_location, 10, '2')
+            fast = Move._create_reserved_fast
+            with patch.object(Move, '_create_reserved_fast',
+                    side_effect=fast) as inserted:
+                sale, = Sale.submit([paid_sale(
+                            point, [(cable, 2, None)], client_key='T1-1')])
+            inserted.assert_called_once()
+            move, = Sale(sale.id).lines[0].moves
+            self.assertEqual(
+                (move.state, move.quantity, move.internal_quantity),
+                ('assigned', 2, 2))
 
     @with_transaction(context=NO_ORIGIN)
     def test_submit_waits_in_line_before_its_work(self):
-        "A submit queues on the journal-entry sequence before it builds"
+        """A submit queues on its till before it builds, never on the
+        journal-entry sequence that all tills share"""
         pool = Pool()
         Period = pool.get('account.period')
         Sale = pool.get('sale.point.sale')
@@ -229,16 +327,23 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             with patch.object(sale_module.locking, 'hold', hold):
                 sale, = Sale.submit([paid_sale(
                             point, [(cable, 1, None)], client_key='T1-1')])
-            self.assertEqual(sale.state, 'posted')
+            self.assertEqual(sale.state, 'done')
             (queued, records, sales), *later = holds
             # In line, with the till locked, before the sale is built
-            self.assertEqual((queued, records, sales), (
-                    {'ir_sequence_strict': {sequence.id},
-                        'sale_point': {point.id}},
-                    None, 0))
-            # What posting holds later includes it
-            self.assertIn({'ir_sequence_strict': {sequence.id}},
-                [q for q, _, _ in later])
+            self.assertEqual((queued, records, sales),
+                ({'sale_point': {point.id}}, None, 0))
+            # Its own number sequence, not the journal's
+            self.assertNotIn(sequence.id, {i for q, _, _ in later if q
+                    for i in q.get('ir_sequence_strict', ())})
+            self.assertIn(point.sequence.id, {i for q, _, _ in later if q
+                    for i in q.get('ir_sequence_strict', ())})
+
+            # The close's post queues on the journal's
+            holds.clear()
+            with patch.object(sale_module.locking, 'hold', hold):
+                Sale.post([sale])
+            self.assertIn(sequence.id, {i for q, _, _ in holds if q
+                    for i in q.get('ir_sequence_strict', ())})
 
     @with_transaction(context=NO_ORIGIN)
     def test_paid_unit_leaves_at_once(self):
@@ -370,11 +475,11 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                                                 'unit_gross_price': 800,
                                                 }])]}])
             sale, = Sale.submit([good])
-            self.assertEqual(sale.state, 'posted')
+            self.assertEqual(sale.state, 'done')
 
     @with_transaction(context=NO_ORIGIN)
     def test_till_user_submits_and_posts(self):
-        "A till user without the posting group submits, and posts by it"
+        "A till user without the posting group submits; the close posts"
         pool = Pool()
         Lot = pool.get('stock.lot')
         ModelData = pool.get('ir.model.data')
@@ -405,12 +510,118 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                     Transaction().set_context(
                         _check_access=True, company=company.id):
                 sale, = Sale.submit([values])
-                self.assertEqual(sale.state, 'posted')
-                # The posting group is still needed to post any sale
+                self.assertEqual(sale.state, 'done')
+                # The posting group is needed to post a sale
                 with self.assertRaises(AccessButtonError):
                     Sale.post([other])
             self.assertEqual(Sale(other.id).state, 'done')
-            self.assertEqual(Lot(unit.id).state, 'sold')
+            self.assertEqual(Lot(unit.id).state, 'reserved')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_till_user_only_at_own_branch(self):
+        """A till user sees, sells at and counts only the tills of their
+        branches"""
+        pool = Pool()
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        ModelData = pool.get('ir.model.data')
+        Point = pool.get('sale.point')
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        User = pool.get('res.user')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            downtown = point.storage_location.warehouse
+            uptown = CreateBranch.create_branch(name="Uptown", code='UP')
+            receive(cable, downtown.storage_location, 5, '2')
+            receive(cable, uptown.storage_location, 5, '2')
+            other, = Point.copy([point], {
+                    'name': "Uptown Till",
+                    'storage_location': uptown.storage_location.id,
+                    'return_location': uptown.quarantine_location.id,
+                    })
+            self.assertEqual((point.branch, other.branch), (downtown, uptown))
+            theirs, = Sale.create([paid_sale(other, [(cable, 1, None)])])
+            Sale.process([theirs])
+            their_session = Session.search([('point', '=', other.id)])
+            self.assertEqual(len(their_session), 1)
+            cashier, = User.create([{
+                        'login': 'till', 'name': "Till",
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'branches': [('add', [downtown.id])],
+                        'warehouse': downtown.id,
+                        'groups': [('add', [ModelData.get_id(
+                                        'sale_point', 'group_sale_point')])],
+                        }])
+            with Transaction().set_user(cashier.id), \
+                    Transaction().set_context(
+                        _check_access=True, company=company.id):
+                self.assertEqual(Point.search([]), [point])
+                self.assertEqual(Sale.search([]), [])
+                self.assertEqual(
+                    Session.search([('point', '=', other.id)]), [])
+                for path, read in [
+                        ('read till', lambda: Point.read(
+                                [other.id], ['name'])),
+                        ('read sale', lambda: Sale.read(
+                                [theirs.id], ['number'])),
+                        ('export sale', lambda: Sale.export_data(
+                                [Sale(theirs.id)], ['number'])),
+                        ('export session', lambda: Session.export_data(
+                                their_session, ['id'])),
+                        ]:
+                    with self.subTest(path=path), \
+                            self.assertRaises(AccessError):
+                        read()
+                with self.assertRaises(AccessError):
+                    Sale.submit([paid_sale(other, [(cable, 1, None)],
+                                client_key='U-1')])
+                with self.assertRaises(AccessError):
+                    Sale.create([{'point': other.id}])
+                # At their own till, all goes
+                sale, = Sale.submit([paid_sale(point, [(cable, 1, None)],
+                            client_key='D-1')])
+                self.assertEqual(sale.state, 'done')
+
+    @with_transaction(context=NO_ORIGIN)
+    def test_walk_in_customer(self):
+        """A sale starts with the till's walk-in customer, which buys
+        accessories but never a unit"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Point = pool.get('sale.point')
+        Sale = pool.get('sale.point.sale')
+        company = create_company()
+        with set_company(company):
+            point, phone, cable = create_till(company)
+            branch = point.storage_location.warehouse
+            unit = create_unit(phone, branch.storage_location)
+            receive(cable, branch.storage_location, 5, '2')
+            walk_in, alice = Party.create(
+                [{'name': "Walk-in"}, {'name': "Alice"}])
+            Point.write([point], {'walk_in_customer': walk_in.id})
+            with Transaction().set_context(warehouse=branch.id):
+                self.assertEqual(Sale.default_point(), point.id)
+                self.assertEqual(Sale.default_party(), walk_in.id)
+            sale = Sale(point=point, party=None)
+            sale.on_change_point()
+            self.assertEqual(sale.party, walk_in)
+
+            accessory, = Sale.create([paid_sale(
+                        point, [(cable, 1, None)], party=walk_in)])
+            Sale.process([accessory])
+            self.assertEqual(Sale(accessory.id).state, 'done')
+
+            phone_sale, = Sale.create([paid_sale(
+                        point, [(phone, 1, unit)], party=walk_in)])
+            with self.assertRaisesRegex(POSUnitError,
+                    'walk-in customer: .* Choose the customer'):
+                Sale.process([phone_sale])
+            self.assertEqual(Sale(phone_sale.id).state, 'open')
+            Sale.write([phone_sale], {'party': alice.id})
+            Sale.process([phone_sale])
+            self.assertEqual(Sale(phone_sale.id).state, 'done')
 
 
 del ModuleTestCase

@@ -304,7 +304,7 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             product, loc = self.setup_shop()
-            self.move(product, loc['SUP'], loc['STO'], 10)
+            self.move(product, loc['SUP'], loc['STO'], 14)
             stock_group = ModelData.get_id('stock', 'group_stock')
             clerk, = User.create([{
                         'name': "Clerk",
@@ -316,9 +316,12 @@ class StockAvailabilityTestCase(CompanyTestMixin, ModuleTestCase):
             sale = self.sale_values(product, loc, 1)
             # A till's move carries its effective date
             till = dict(sale, effective_date=Date.today())
+            # A move built as a record and saved gives its derived
+            # internal quantity too: both paths compute it again
+            saved = dict(till, internal_quantity=42.0)
             cases = [
                 (values, user, logs)
-                for values in [sale, till]
+                for values in [sale, till, saved]
                 for user, logs in [
                     (0, [('transition', 'state:assigned')]),
                     (clerk.id, [
