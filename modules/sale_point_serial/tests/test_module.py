@@ -20,7 +20,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_till, paid_sale
+from .tools import create_till, create_till_user, paid_sale
 
 # The receipts of the tests have no purchase behind them
 NO_ORIGIN = {'_skip_warnings': True}
@@ -482,10 +482,8 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
         "A till user without the posting group submits; the close posts"
         pool = Pool()
         Lot = pool.get('stock.lot')
-        ModelData = pool.get('ir.model.data')
         Party = pool.get('party.party')
         Sale = pool.get('sale.point.sale')
-        User = pool.get('res.user')
         company = create_company()
         with set_company(company):
             point, phone, cable = create_till(company)
@@ -495,15 +493,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             receive(cable, branch.storage_location, 5, '2')
             other, = Sale.create([paid_sale(point, [(cable, 1, None)])])
             Sale.process([other])
-            cashier, = User.create([{
-                        'login': 'till', 'name': "Till",
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'branches': [('add', [branch.id])],
-                        'warehouse': branch.id,
-                        'groups': [('add', [ModelData.get_id(
-                                        'sale_point', 'group_sale_point')])],
-                        }])
+            cashier = create_till_user(company, branch)
             values = paid_sale(point, [(phone, 1, unit)], party=alice,
                 client_key='T1-1')
             with Transaction().set_user(cashier.id), \
@@ -523,11 +513,9 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
         branches"""
         pool = Pool()
         CreateBranch = pool.get('stock.branch.create', type='wizard')
-        ModelData = pool.get('ir.model.data')
         Point = pool.get('sale.point')
         Sale = pool.get('sale.point.sale')
         Session = pool.get('sale.point.cash.session')
-        User = pool.get('res.user')
         company = create_company()
         with set_company(company):
             point, phone, cable = create_till(company)
@@ -545,15 +533,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             Sale.process([theirs])
             their_session = Session.search([('point', '=', other.id)])
             self.assertEqual(len(their_session), 1)
-            cashier, = User.create([{
-                        'login': 'till', 'name': "Till",
-                        'companies': [('add', [company.id])],
-                        'company': company.id,
-                        'branches': [('add', [downtown.id])],
-                        'warehouse': downtown.id,
-                        'groups': [('add', [ModelData.get_id(
-                                        'sale_point', 'group_sale_point')])],
-                        }])
+            cashier = create_till_user(company, downtown)
             with Transaction().set_user(cashier.id), \
                     Transaction().set_context(
                         _check_access=True, company=company.id):
