@@ -5,6 +5,8 @@ from defusedxml import ElementTree
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.device_retail.tests.roles import (
+    STAFF_ROLE_GROUPS, create_staff_user)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
@@ -35,6 +37,35 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                 ModelData.get_id('device_retail', 'group_auditor'),
                 all_branches})
         self.assertEqual(Access.search([('group', '=', all_branches)]), [])
+
+    @with_transaction()
+    def test_staff_role_groups_are_the_roles(self):
+        """The role table the modules' tests build their staff from is the
+        demo's roles, group for group"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Role = pool.get('res.role')
+        roles = ModelData.search([
+                ('module', '=', 'device_retail'), ('model', '=', 'res.role'),
+                ])
+        self.assertEqual(
+            sorted(d.fs_id for d in roles),
+            sorted('role_%s' % r for r in STAFF_ROLE_GROUPS))
+        xml_ids = {d.db_id: '%s.%s' % (d.module, d.fs_id)
+            for d in ModelData.search([('model', '=', 'res.group')])}
+        company = create_company()
+        with set_company(company):
+            for role, groups in STAFF_ROLE_GROUPS.items():
+                with self.subTest(role=role):
+                    record = Role(ModelData.get_id(
+                            'device_retail', 'role_%s' % role))
+                    self.assertEqual(
+                        sorted(xml_ids[g.id] for g in record.groups),
+                        sorted(groups))
+                    user = create_staff_user(company, role)
+                    self.assertEqual(
+                        sorted(xml_ids[g.id] for g in user.groups),
+                        sorted(groups))
 
     @with_transaction()
     def test_auditor_reads_but_never_writes(self):

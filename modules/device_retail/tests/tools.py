@@ -12,12 +12,9 @@ from stdnum import luhn
 from proteus import Model, Wizard
 from proteus.config import get_config
 from trytond.modules.company.tests.tools import get_company
+from trytond.modules.device_retail.tests.roles import STAFF_ROLE_GROUPS
 from trytond.modules.stock_valuation.tests.tools import (  # noqa: F401
     setup_accounting)
-
-STAFF_ROLES = [
-    'cashier', 'technician', 'stock_clerk', 'branch_manager', 'accountant',
-    'auditor']
 
 
 def create_branch(name, code, config=None):
@@ -61,13 +58,12 @@ def create_sale_point(name, warehouse, accounts, config=None):
 
 
 def create_staff_user(login, name, role, warehouse=None, config=None):
-    "Create a user holding one of the staff roles of device_retail"
+    """Create a user holding one of the staff roles of device_retail, or,
+    where device_retail is not activated, the role's groups that are"""
     User = Model.get('res.user', config=config)
-    Role = Model.get('res.role', config=config)
+    Group = Model.get('res.group', config=config)
     ModelData = Model.get('ir.model.data', config=config)
     company = get_company(config=config)
-    role_id = ModelData.get_id(
-        'device_retail.role_%s' % role, (config or get_config()).context)
     user = User(name=name, login=login)
     user.companies.append(company)
     user.company = company
@@ -75,8 +71,19 @@ def create_staff_user(login, name, role, warehouse=None, config=None):
         user.branches.append(Model.get('stock.location', config=config)(
                 warehouse.id))
         user.warehouse = warehouse
-    user_role = user.roles.new()
-    user_role.role = Role(role_id)
+    context = (config or get_config()).context
+    activated = {m.name for m in Model.get('ir.module', config=config).find(
+            [('state', '=', 'activated')])}
+    if 'device_retail' in activated:
+        user_role = user.roles.new()
+        user_role.role = Model.get('res.role', config=config)(
+            ModelData.get_id('device_retail', 'role_%s' % role, context))
+    else:
+        for xml_id in STAFF_ROLE_GROUPS[role]:
+            module, fs_id = xml_id.split('.')
+            if module in activated:
+                user.groups.append(
+                    Group(ModelData.get_id(module, fs_id, context)))
     user.save()
     return user
 

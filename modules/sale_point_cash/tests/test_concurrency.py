@@ -14,6 +14,7 @@ from sql import For
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.device_retail.tests.roles import acting_as
 from trytond.modules.stock_lot_serial.tests.test_concurrency import (
     in_transaction, race)
 from trytond.pool import Pool
@@ -48,6 +49,7 @@ class SalePointCashConcurrencyTestCase(unittest.TestCase):
             cls.context = {'company': company.id}
             cls.point = pos.point.id
             cls.session = session.id
+            cls.cashier = pos.cashier.id
 
     @classmethod
     def tearDownClass(cls):
@@ -56,18 +58,22 @@ class SalePointCashConcurrencyTestCase(unittest.TestCase):
     def test_cash_sale_while_closing(self):
         "The sale's cash is in the closed session's ledger or the next's"
         def work(index):
+            "The till's cashier closes, or sells"
             pool = Pool()
             Method = pool.get('sale.point.payment.method')
             Point = pool.get('sale.point')
             Session = pool.get('sale.point.cash.session')
+            cashier = pool.get('res.user')(self.cashier)
             if index == 0:
-                Session.close([Session(self.session)])
+                with acting_as(cashier):
+                    Session.close([Session(self.session)])
             else:
                 point = Point(self.point)
                 product, = pool.get('product.product').search([])
                 cash, = Method.search([('cash', '=', True)])
                 pos = type('Till', (), {
-                        'point': point, 'product': product, 'cash': cash})
+                        'point': point, 'product': product, 'cash': cash,
+                        'cashier': cashier})
                 return sell(pos, quantity=2).id
         results = race(2, self.context, work)
         self.assertEqual(

@@ -8,13 +8,15 @@ import trytond.config as config
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.device_retail.tests.roles import (
+    acting_as, create_staff_user)
 from trytond.modules.sale_point_cash.exceptions import (
     CashCountError, CashSessionClosedError, CashSessionError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import count, create_pos, create_till_user, sell
+from .tools import close_drawer, count, create_pos, sell
 
 
 def balance(account):
@@ -54,20 +56,20 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
                     ]:
                 sell(pos, quantity=1)
                 sell(pos, quantity=1, method=pos.card)
-                session = Session.get_current(pos.point)
-                count(session, counted)
-                Session.close([session])
+                session = close_drawer(pos, counted)
                 session = Session(session.id)
                 self.assertEqual(session.state, 'closed')
                 self.assertEqual(len(session.sales), 2)
                 self.assertEqual({s.state for s in session.sales}, {'posted'})
-                if reason:
-                    with self.assertRaisesRegex(
-                            CashSessionError, 'give its reason'):
-                        Session.post([session])
-                    self.assertEqual(Session(session.id).state, 'closed')
-                    Session.write([session], {'difference_reason': reason.id})
-                Session.post([session])
+                with acting_as(pos.supervisor):
+                    if reason:
+                        with self.assertRaisesRegex(
+                                CashSessionError, 'give its reason'):
+                            Session.post([session])
+                        self.assertEqual(Session(session.id).state, 'closed')
+                        Session.write(
+                            [session], {'difference_reason': reason.id})
+                    Session.post([session])
                 session = Session(session.id)
                 results.append((
                         session.start_amount, session.expected_amount,
@@ -95,15 +97,15 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             pos = create_pos(company)
-            Transfer.create([{
-                        'point': pos.point.id, 'type': pos.safe.id,
-                        'amount': Decimal('100.00')}])
+            with acting_as(pos.cashier):
+                Transfer.create([{
+                            'point': pos.point.id, 'type': pos.safe.id,
+                            'amount': Decimal('100.00')}])
             sell(pos, quantity=3)
             sell(pos, quantity=-1)
-            session = Session.get_current(pos.point)
-            count(session, Decimal('140.00'))
-            Session.close([session])
-            Session.post([session])
+            session = close_drawer(pos, Decimal('140.00'))
+            with acting_as(pos.supervisor):
+                Session.post([session])
             session = Session(session.id)
             self.assertEqual(
                 (session.expected_amount, session.difference,
@@ -127,9 +129,7 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(sale.state, 'done')
             self.assertEqual(balance(pos.drawer), Decimal(0))
 
-            session = Session.get_current(pos.point)
-            count(session, Decimal('40.00'))
-            Session.close([session])
+            session = close_drawer(pos, Decimal('40.00'))
             session = Session(session.id)
             self.assertEqual(sale.__class__(sale.id).state, 'posted')
             self.assertEqual(
@@ -151,12 +151,13 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             pos = create_pos(company)
             sales = [sell(pos, quantity=q) for q in [1, 2, 4]]
-            Sale.post(sales)
-            session = Session.get_current(pos.point)
-            count(session, Decimal('135.00'))
-            Session.close([session])
-            Session.write([session], {'difference_reason': pos.reason.id})
-            Session.post([session])
+            with acting_as(pos.supervisor):
+                Sale.post(sales)
+            session = close_drawer(pos, Decimal('135.00'))
+            with acting_as(pos.supervisor):
+                Session.write(
+                    [session], {'difference_reason': pos.reason.id})
+                Session.post([session])
             session = Session(session.id)
             self.assertEqual(
                 (session.expected_amount, session.difference),
@@ -179,40 +180,47 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(unpaid.state, 'open')
             session = Session.get_current(pos.point)
 
-            with self.assertRaises(CashCountError) as cm:
+            with acting_as(pos.cashier):
+                with self.assertRaises(CashCountError) as cm:
+                    Session.close([session])
+                self.assertIn('has no count', cm.exception.message)
+                self.assertIn('not paid', cm.exception.message)
+                self.assertEqual(Session(session.id).state, 'open')
+                self.assertEqual(Sale(done.id).state, 'done')
+
+                Sale.write([unpaid], {'payments': [
+                            ('delete', [p.id for p in unpaid.payments])]})
+                count(session, Decimal('20.00'))
                 Session.close([session])
-            self.assertIn('has no count', cm.exception.message)
-            self.assertIn('not paid', cm.exception.message)
-            self.assertEqual(Session(session.id).state, 'open')
-            self.assertEqual(Sale(done.id).state, 'done')
 
-            Sale.write([unpaid], {'payments': [
-                        ('delete', [p.id for p in unpaid.payments])]})
-            count(session, Decimal('20.00'))
-            Session.close([session])
-
-            with self.assertRaisesRegex(CashSessionError, 'opened again'):
-                Session.open([session])
-            self.assertEqual(Session(session.id).state, 'closed')
-            with Transaction().set_context(_check_access=True):
-                for action in [
-                        lambda: Count.write(list(session.counts),
-                            {'quantity': 9}),
-                        lambda: Session.write([session],
-                            {'opening_amount': Decimal(1)}),
-                        ]:
-                    with self.assertRaisesRegex(AccessError, 'closed'):
-                        action()
+            # Neither the cashier nor their supervisor changes a closed
+            # session
+            for user in [pos.cashier, pos.supervisor]:
+                with acting_as(user):
+                    with self.assertRaisesRegex(
+                            CashSessionError, 'opened again'):
+                        Session.open([session])
+                    self.assertEqual(Session(session.id).state, 'closed')
+                    for action in [
+                            lambda: Count.write(list(session.counts),
+                                {'quantity': 9}),
+                            lambda: Session.write([session],
+                                {'opening_amount': Decimal(1)}),
+                            ]:
+                        with self.assertRaisesRegex(AccessError, 'closed'):
+                            action()
 
             # A sale left in the closed session cannot be posted
-            Sale.write([unpaid], {'payments': [('create', [{
-                                'method': pos.card.id,
-                                'amount': Decimal('20.00')}])]})
-            Sale.process([unpaid])
+            with acting_as(pos.cashier):
+                Sale.write([unpaid], {'payments': [('create', [{
+                                    'method': pos.card.id,
+                                    'amount': Decimal('20.00')}])]})
+                Sale.process([unpaid])
             late = Sale(unpaid.id)
             self.assertEqual(late.session.state, 'open')
             Sale.write([late], {'session': session.id})
-            with self.assertRaisesRegex(CashSessionClosedError, 'closed'):
+            with acting_as(pos.supervisor), self.assertRaisesRegex(
+                    CashSessionClosedError, 'closed'):
                 Sale.post([late])
             self.assertEqual(Sale(late.id).state, 'done')
 
@@ -225,19 +233,21 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             pos = create_pos(company)
             sell(pos, quantity=3)
-            first = Session.get_current(pos.point)
-            count(first, Decimal('60.00'))
-            Session.close([first])
-            Session.post([first])
+            first = close_drawer(pos, Decimal('60.00'))
+            with acting_as(pos.supervisor):
+                Session.post([first])
 
-            second = Session.get_current(pos.point)
-            self.assertEqual(second.previous_session, first)
-            self.assertEqual(second.start_amount, Decimal('60.00'))
-            Session.write([second], {'opening_amount': Decimal('60.00')})
-            self.assertEqual(
-                (second.opening_difference, second.opening_mismatch),
-                (Decimal('0.00'), False))
-            Session.write([second], {'opening_amount': Decimal('55.00')})
+            with acting_as(pos.cashier):
+                second = Session.get_current(pos.point)
+                self.assertEqual(second.previous_session, first)
+                self.assertEqual(second.start_amount, Decimal('60.00'))
+                Session.write(
+                    [second], {'opening_amount': Decimal('60.00')})
+                self.assertEqual(
+                    (second.opening_difference, second.opening_mismatch),
+                    (Decimal('0.00'), False))
+                Session.write(
+                    [second], {'opening_amount': Decimal('55.00')})
             second = Session(second.id)
             self.assertEqual(
                 (second.opening_difference, second.opening_mismatch),
@@ -259,21 +269,24 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             journals = {pos.point.journal, pos.point.cash_journal}
             self.assertEqual(JournalPeriod.search([]), [])
 
-            session = Session.get_current(pos.point)
+            with acting_as(pos.cashier):
+                session = Session.get_current(pos.point)
 
             opened = JournalPeriod.search([])
             self.assertEqual(
                 {(p.journal, p.period) for p in opened},
                 {(j, period) for j in journals})
             # The next session finds them open: nothing more
-            count(session, Decimal('0.00'))
-            Session.close([session])
+            with acting_as(pos.cashier):
+                count(session, Decimal('0.00'))
+                Session.close([session])
             Session.get_current(pos.point)
             self.assertEqual(len(JournalPeriod.search([])), len(journals))
 
     @with_transaction()
     def test_cashier_counts_blind(self):
-        "A cashier cannot read the expected cash; a supervisor can"
+        """A cashier cannot read the expected cash; their supervisor and the
+        accountant can"""
         pool = Pool()
         Session = pool.get('sale.point.cash.session')
         company = create_company()
@@ -281,13 +294,12 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             pos = create_pos(company)
             sell(pos)
             session = Session.get_current(pos.point)
-            cashier = create_till_user(company, 'cashier')
-            supervisor = create_till_user(company, 'supervisor',
-                ['group_sale_point', 'group_sale_point_posting'])
-            for user, readable in [(cashier, False), (supervisor, True)]:
-                with Transaction().set_user(user.id), \
-                        Transaction().set_context(
-                            _check_access=True, company=company.id):
+            # The accountant posts and checks drawers without selling
+            accountant = create_staff_user(company, 'accountant')
+            for user, readable in [
+                    (pos.cashier, False), (pos.supervisor, True),
+                    (accountant, True)]:
+                with acting_as(user):
                     for name in ['balance', 'expected_amount', 'difference']:
                         if readable:
                             Session.read([session.id], [name])
@@ -310,11 +322,10 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             pos = create_pos(company)
             sale = sell(pos, quantity=2)
-            session = Session.get_current(pos.point)
-            count(session, Decimal('41.00'))
-            Session.close([session])
-            Session.post([session])
-            check, = Session.drawer_check([Session(session.id)])
+            session = close_drawer(pos, Decimal('41.00'))
+            with acting_as(pos.supervisor):
+                Session.post([session])
+                check, = Session.drawer_check([Session(session.id)])
             self.assertEqual(
                 (check['expected'], check['ledger'], check['counted'],
                     check['difference_posted'], check['balanced']),
@@ -328,9 +339,11 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
                     return 'no-such-office --convert-to "%(output_extension)s"'
                 return get(section, option, default=default)
             with patch.object(config, 'get', no_converter):
-                for Report in [ZReport, CheckReport]:
-                    extension, content = Report.execute(
-                        [session.id], {})[:2]
+                for Report, user in [
+                        (ZReport, pos.cashier), (CheckReport, pos.supervisor)]:
+                    with acting_as(user):
+                        extension, content = Report.execute(
+                            [session.id], {})[:2]
                     self.assertEqual(extension, 'odt')
                     self.assertIn(b'content.xml', content)
 
@@ -357,12 +370,9 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             session = Session.get_current(pos.point)
             note20, = Denomination.search([('value', '=', 20)])
             coin1, = Denomination.search([('value', '=', 1)])
-            cashier = create_till_user(company, 'cashier')
 
             def close(quantities):
-                with Transaction().set_user(cashier.id), \
-                        Transaction().set_context(
-                            _check_access=True, company=company.id,
+                with acting_as(pos.cashier), Transaction().set_context(
                             active_model=Session.__name__,
                             active_id=session.id, active_ids=[session.id]):
                     wizard_id, _, _ = CloseWizard.create()
@@ -385,7 +395,7 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Session(session.id).counts, ())
 
             # A count already saved is offered, and replaced, not doubled
-            count(Session(session.id), Decimal('21.00'))
+            count(Session(session.id), Decimal('21.00'), user=pos.cashier)
             with self.assertRaisesRegex(CashCountError, 'not paid'):
                 offered = close({note20.id: 2})
             self.assertEqual(
@@ -393,13 +403,14 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
                     for c in Session(session.id).counts),
                 [(Decimal('1'), 1), (Decimal('20'), 1)])
 
-            with self.assertRaisesRegex(CashCountError, 'whole number'):
-                Session.count_and_close(Session(session.id), {note20: -1})
-            with self.assertRaisesRegex(CashCountError, 'whole number'):
-                Session.count_and_close(Session(session.id), {note20: 1.5})
-
-            Sale.write([unpaid], {'payments': [
-                        ('delete', [p.id for p in unpaid.payments])]})
+            with acting_as(pos.cashier):
+                for quantity in [-1, 1.5]:
+                    with self.assertRaisesRegex(
+                            CashCountError, 'whole number'):
+                        Session.count_and_close(
+                            Session(session.id), {note20: quantity})
+                Sale.write([unpaid], {'payments': [
+                            ('delete', [p.id for p in unpaid.payments])]})
             offered = close({note20.id: 2})
             self.assertEqual(
                 {(d['denomination'], d['quantity']) for d in offered
@@ -425,13 +436,14 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             pos = create_pos(company)
             sales = [sell(pos, quantity=q) for q in [1, 2, 3]]
             session = Session.get_current(pos.point)
-            count(session, Decimal('120.00'))
+            count(session, Decimal('120.00'), user=pos.cashier)
             post, calls = Sale.post, []
 
             def counted(cls, sales):
                 calls.append(sorted(s.id for s in sales))
                 return post(sales)
-            with patch.object(Sale, 'post', classmethod(counted)):
+            with patch.object(Sale, 'post', classmethod(counted)), \
+                    acting_as(pos.cashier):
                 Session.close([session])
             self.assertEqual(calls, [sorted(s.id for s in sales)])
             self.assertEqual(
@@ -449,11 +461,12 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             pos = create_pos(company)
             sale = sell(pos, quantity=2)
             session = Session.get_current(pos.point)
-            count(session, Decimal('40.00'))
+            count(session, Decimal('40.00'), user=pos.cashier)
 
             def refuse(cls, sales):
                 raise CashSessionError("refused for the test")
-            with patch.object(Sale, 'post', classmethod(refuse)):
+            with patch.object(Sale, 'post', classmethod(refuse)), \
+                    acting_as(pos.cashier):
                 with self.assertRaises(CashSessionError) as cm:
                     Session.close([session])
             self.assertIn(
@@ -472,10 +485,7 @@ class SalePointCashTestCase(CompanyTestMixin, ModuleTestCase):
             pos = create_pos(company)
             sell(pos)
             session = Session.get_current(pos.point)
-            cashier = create_till_user(company, 'cashier')
-            with Transaction().set_user(cashier.id), \
-                    Transaction().set_context(
-                        _check_access=True, company=company.id):
+            with acting_as(pos.cashier):
                 definitions = Session.fields_get()
                 eager = [n for n, d in definitions.items()
                     if d['loading'] == 'eager']

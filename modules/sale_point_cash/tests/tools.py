@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 from trytond.modules.account.tests.test_module import (
     create_chart, get_fiscalyear)
+from trytond.modules.device_retail.tests.roles import (
+    acting_as, create_staff_user)
 from trytond.pool import Pool
 
 DENOMINATIONS = [
@@ -20,7 +22,8 @@ def create_pos(company, name="Till 1", chart=True):
     """A till of company with its own drawer account, an over/short
     account, a cash journal, a tolerance of 1.00, a Safe cash transfer type,
     Cash and Card payment methods, denominations, reasons and a product
-    sold at 20.00; the chart and fiscal year are made when chart is set"""
+    sold at 20.00, its cashier and their supervisor (a branch manager); the
+    chart and fiscal year are made when chart is set"""
     pool = Pool()
     Account = pool.get('account.account')
     Category = pool.get('product.category')
@@ -101,7 +104,11 @@ def create_pos(company, name="Till 1", chart=True):
                 'cash_tolerance': Decimal('1.00'),
                 }])
     template, = Template.search([('name', '=', "Charger")])
+    login = name.lower().replace(' ', '')
     return SimpleNamespace(
+        cashier=create_staff_user(company, 'cashier', f'{login}-cashier'),
+        supervisor=create_staff_user(
+            company, 'branch_manager', f'{login}-supervisor'),
         point=point, product=template.products[0], drawer=drawer,
         over_short=over_short,
         cash=Method.search([('cash', '=', True)])[0],
@@ -111,29 +118,35 @@ def create_pos(company, name="Till 1", chart=True):
 
 
 def sell(pos, quantity=1, method=None, amount=None, process=True):
-    """A sale of quantity chargers at the till, paid by method (cash by
-    default) with amount (the total by default); done when process"""
+    """A sale of quantity chargers by the till's cashier, paid by method
+    (cash by default) with amount (the total by default); done when
+    process and paid in full"""
     pool = Pool()
     Sale = pool.get('sale.point.sale')
     Line = pool.get('sale.point.sale.line')
     method = method or pos.cash
-    sale, = Sale.create([{'point': pos.point.id}])
-    line = Line(sale=sale, product=pos.product, quantity=quantity)
-    line.on_change_product()
-    line.save()
-    sale = Sale(sale.id)
-    Sale.write([sale], {'payments': [('create', [{
-                        'method': method.id,
-                        'amount': sale.total if amount is None else amount,
-                        }])]})
-    if process:
-        Sale.process([sale])
+    with acting_as(pos.cashier):
+        sale, = Sale.create([{'point': pos.point.id}])
+        line = Line(sale=sale, product=pos.product, quantity=quantity)
+        line.on_change_product()
+        line.save()
+        sale = Sale(sale.id)
+        Sale.write([sale], {'payments': [('create', [{
+                            'method': method.id,
+                            'amount': sale.total if amount is None else amount,
+                            }])]})
+        # As the pay wizard, a sale paid in part stays open
+        if process and not Sale(sale.id).amount_to_pay:
+            Sale.process([sale])
     return Sale(sale.id)
 
 
-def count(session, amount):
-    """Count amount in the drawer of session: as many of each denomination
-    as fit, largest first"""
+def count(session, amount, user=None):
+    """Count amount in the drawer of session as user (admin by default): as
+    many of each denomination as fit, largest first"""
+    if user:
+        with acting_as(user):
+            return count(session, amount)
     pool = Pool()
     Count = pool.get('sale.point.cash.count')
     Denomination = pool.get('sale.point.cash.denomination')
@@ -155,17 +168,12 @@ def count(session, amount):
     Count.create(lines)
 
 
-def create_till_user(company, login, groups=('group_sale_point',)):
-    "A user of company holding only the sale_point groups named"
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    user, = User.create([{
-                'login': login, 'name': login,
-                'companies': [('add', [company.id])],
-                'company': company.id,
-                'groups': [('add', [
-                            ModelData.get_id('sale_point', g)
-                            for g in groups])],
-                }])
-    return user
+def close_drawer(pos, amount):
+    """The till's cashier counts amount in the drawer of its current
+    session and closes it; return the session"""
+    Session = Pool().get('sale.point.cash.session')
+    with acting_as(pos.cashier):
+        session = Session.get_current(pos.point)
+        count(session, amount)
+        Session.close([session])
+    return session

@@ -13,7 +13,10 @@ import unittest
 from unittest.mock import patch
 
 from trytond import backend
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.device_retail.tests.roles import (
+    acting_as, create_staff_user)
 from trytond.modules.repair.tests.tools import create_unit
 from trytond.modules.sale_point_serial.exceptions import POSUnitError
 from trytond.modules.stock_lot_serial.tests.test_concurrency import (
@@ -40,7 +43,8 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
 
     @classmethod
     def setup_shop(cls):
-        "Two tills of one branch, a phone and a paid sale of a service"
+        """Two tills of one branch, a phone, a paid sale of a service, the
+        branch's cashier and its manager"""
         pool = Pool()
         Party = pool.get('party.party')
         Point = pool.get('sale.point')
@@ -72,6 +76,14 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             cls.service = service.id
             cls.context = {'company': company.id, '_skip_warnings': True}
             cls.unit = unit.id
+            cls.cashier = create_staff_user(
+                company, 'cashier', branches=[branch]).id
+            cls.manager = create_staff_user(
+                company, 'branch_manager', branches=[branch]).id
+
+    def acting_as(self, user_id):
+        "Run as the user of user_id, as their client's call runs"
+        return acting_as(Pool().get('res.user')(user_id))
 
     @classmethod
     def tearDownClass(cls):
@@ -81,7 +93,8 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
         "Two tills paid for the same phone at once: one is paid, one refused"
         def pay(index):
             Sale = Pool().get('sale.point.sale')
-            Sale.process([Sale(self.sales[index])])
+            with self.acting_as(self.cashier):
+                Sale.process([Sale(self.sales[index])])
         results = race(2, self.context, pay)
         statuses = sorted(status for status, _ in results)
         self.assertEqual(statuses, ['done', 'refused'], results)
@@ -100,9 +113,11 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
                 'is on sale "%s"' % Sale(self.sales[paid]).number,
                 refusal.message)
 
-        status, _ = in_transaction(self.context, lambda: Pool().get(
-                'sale.point.sale').post([Pool().get(
-                        'sale.point.sale')(self.sales[paid])]))
+        def post():
+            Sale = Pool().get('sale.point.sale')
+            with self.acting_as(self.manager):
+                Sale.post([Sale(self.sales[paid])])
+        status, _ = in_transaction(self.context, post)
         self.assertEqual(status, 'done')
         with Transaction().start(DB_NAME, 0, context=self.context):
             pool = Pool()
@@ -119,13 +134,21 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
                         ], count=True), 1)
 
     def test_sale_posted_once(self):
-        "The same sale posted twice at once gives one journal entry"
+        """The same sale posted twice at once gives one journal entry; a
+        click that waited for the other is told the sale is posted"""
         def post(index):
             Sale = Pool().get('sale.point.sale')
-            Sale.post([Sale(self.service)])
+            with self.acting_as(self.manager):
+                Sale.post([Sale(self.service)])
         results = race(2, self.context, post)
-        self.assertEqual(
-            [status for status, _ in results], ['done', 'done'], results)
+        statuses = sorted(status for status, _ in results)
+        self.assertIn(
+            statuses, [['done', 'done'], ['done', 'refused']], results)
+        for status, error in results:
+            if status == 'refused':
+                # The Post button of a posted sale
+                self.assertIsInstance(error, AccessButtonError)
+                self.assertIn('"post"', error.message)
 
         with Transaction().start(DB_NAME, 0, context=self.context):
             pool = Pool()
@@ -162,7 +185,8 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             for attempt in range(40):
                 try:
                     with Transaction().start(
-                            DB_NAME, 0, context=self.context, **extras):
+                            DB_NAME, 0, context=self.context, **extras), \
+                            self.acting_as(self.manager):
                         Sale = Pool().get('sale.point.sale')
                         Sale.post([Sale(sale_ids[index])])
                         return 'done'
@@ -238,7 +262,8 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             for attempt in range(40):
                 try:
                     with Transaction().start(
-                            DB_NAME, 0, context=self.context, **extras):
+                            DB_NAME, 0, context=self.context, **extras), \
+                            self.acting_as(self.cashier):
                         pool = Pool()
                         Point = pool.get('sale.point')
                         Product = pool.get('product.product')
@@ -296,8 +321,12 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
             extras = {}
             for attempt in range(40):
                 try:
+                    # The cashier submits from a till program; the manager
+                    # pays and posts in the web client
                     with Transaction().start(
-                            DB_NAME, 0, context=self.context, **extras):
+                            DB_NAME, 0, context=self.context, **extras), \
+                            self.acting_as(
+                                self.manager if index % 2 else self.cashier):
                         pool = Pool()
                         Point = pool.get('sale.point')
                         Product = pool.get('product.product')
@@ -306,7 +335,6 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
                             [(Product(fitting_id), 1, None)],
                             client_key='first-%s' % index)
                         if index % 2:
-                            # As the web client pays and posts
                             sale, = Sale.create([values])
                             Sale.process([sale])
                             Sale.post([sale])

@@ -8,6 +8,8 @@ from unittest.mock import patch
 from trytond.modules.account.exceptions import PeriodNotFoundError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.device_retail.tests.roles import (
+    acting_as, create_staff_user)
 from trytond.modules.repair.tests.tools import create_unit, receive
 from trytond.modules.sale_point_serial.exceptions import (
     POSError, POSScanError, POSUnitError)
@@ -20,7 +22,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import create_till, create_till_user, paid_sale
+from .tools import create_till, paid_sale
 
 # The receipts of the tests have no purchase behind them
 NO_ORIGIN = {'_skip_warnings': True}
@@ -29,7 +31,7 @@ NO_ORIGIN = {'_skip_warnings': True}
 class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Sale Point Serial module"
     module = 'sale_point_serial'
-    extras = ['warranty', 'rma']
+    extras = ['warranty', 'rma', 'sale_point_cash']
 
     @with_transaction(context=NO_ORIGIN)
     def test_scan_adds_units_at_their_price(self):
@@ -46,19 +48,19 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             Lot.write([unit], {'unit_list_price': Decimal('750')})
             away = create_unit(phone, branch.quarantine_location, index=1)
             receive(cable, branch.storage_location, 10, '2')
-            sale, = Sale.create([{'point': point.id}])
-
-            for entries, message in [
-                    ([('nope', 1)], 'no unit'),
-                    ([(away.imei, 1)], 'not available in'),
-                    ([(unit.imei, 1), (unit.imei, 1)], 'already'),
-                    ]:
-                with self.assertRaisesRegex(POSScanError, message):
-                    Sale.add_scans(sale, entries)
-                self.assertEqual(Sale(sale.id).lines, ())
-
-            lines = Sale.add_scans(sale, [
-                    (unit.imei, 1), ('CABLE', 3)])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                sale, = Sale.create([{'point': point.id}])
+                for entries, message in [
+                        ([('nope', 1)], 'no unit'),
+                        ([(away.imei, 1)], 'not available in'),
+                        ([(unit.imei, 1), (unit.imei, 1)], 'already'),
+                        ]:
+                    with self.assertRaisesRegex(POSScanError, message):
+                        Sale.add_scans(sale, entries)
+                    self.assertEqual(Sale(sale.id).lines, ())
+                lines = Sale.add_scans(sale, [
+                        (unit.imei, 1), ('CABLE', 3)])
             self.assertEqual(
                 [(l.product, l.lot, l.quantity, l.unit_list_price)
                     for l in lines],
@@ -83,30 +85,34 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             Policy.create([{'name': "Phones", 'replacement_days': 14,
                         'service_months': 12, 'terms': "Terms"}])
             alice, = Party.create([{'name': "Alice"}])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
 
             values = paid_sale(point, [(phone, 1, unit)])
-            sale, = Sale.create([values])
-            with self.assertRaisesRegex(POSUnitError, 'customer'):
+            with acting_as(cashier):
+                sale, = Sale.create([values])
+                with self.assertRaisesRegex(POSUnitError, 'customer'):
+                    Sale.process([sale])
+                self.assertEqual(Sale(sale.id).state, 'open')
+
+                Sale.write([sale], {'party': alice.id})
                 Sale.process([sale])
-            self.assertEqual(Sale(sale.id).state, 'open')
+                unit = Lot(unit.id)
+                # The certificate prints at the counter, before the close
+                # posts
+                self.assertEqual(
+                    (unit.state, unit.warranty.customer,
+                        unit.warranty.origin, unit.warranty.start_date),
+                    ('reserved', alice, Sale(sale.id), Sale(sale.id).date))
 
-            Sale.write([sale], {'party': alice.id})
-            Sale.process([sale])
-            unit = Lot(unit.id)
-            # The certificate prints at the counter, before the close posts
-            self.assertEqual(
-                (unit.state, unit.warranty.customer, unit.warranty.origin,
-                    unit.warranty.start_date),
-                ('reserved', alice, Sale(sale.id), Sale(sale.id).date))
-
-            # Reopened, the sale gives the unit back with its warranty
-            Sale.open([sale])
-            self.assertEqual(
-                (Lot(unit.id).state, Lot(unit.id).warranties),
-                ('available', ()))
-            Sale.process([sale])
-            warranty = Lot(unit.id).warranty
-            self.assertEqual(warranty.customer, alice)
+                # Reopened, the sale gives the unit back with its warranty
+                Sale.open([sale])
+                self.assertEqual(
+                    (Lot(unit.id).state, Lot(unit.id).warranties),
+                    ('available', ()))
+                Sale.process([sale])
+                warranty = Lot(unit.id).warranty
+                self.assertEqual(warranty.customer, alice)
+            # The back office, or the session's close, posts
             Sale.post([sale])
             sale = Sale(sale.id)
             unit = Lot(unit.id)
@@ -121,10 +127,11 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 ['cancelled', 'done'])
 
             # The unit is gone: another sale of it is refused
-            other, = Sale.create([paid_sale(point, [(phone, 1, unit)],
-                        party=alice)])
-            with self.assertRaisesRegex(POSUnitError, 'not available'):
-                Sale.process([other])
+            with acting_as(cashier):
+                other, = Sale.create([paid_sale(point, [(phone, 1, unit)],
+                            party=alice)])
+                with self.assertRaisesRegex(POSUnitError, 'not available'):
+                    Sale.process([other])
 
     @with_transaction(context=NO_ORIGIN)
     def test_unit_refund_to_inspection(self):
@@ -141,21 +148,24 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             unit = create_unit(phone, branch.storage_location)
             shelf = create_unit(phone, branch.storage_location, index=1)
             alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
-            sale, = Sale.create([paid_sale(
-                        point, [(phone, 1, unit)], party=alice)])
-            Sale.process([sale])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                sale, = Sale.create([paid_sale(
+                            point, [(phone, 1, unit)], party=alice)])
+                Sale.process([sale])
             Sale.post([sale])
 
-            for lot, party in [(shelf, alice), (unit, bob)]:
-                refund, = Sale.create([paid_sale(
-                            point, [(phone, -1, lot)], party=party)])
-                with self.assertRaisesRegex(POSUnitError, 'not with'):
-                    Sale.process([refund])
-                self.assertEqual(Sale(refund.id).state, 'open')
+            with acting_as(cashier):
+                for lot, party in [(shelf, alice), (unit, bob)]:
+                    refund, = Sale.create([paid_sale(
+                                point, [(phone, -1, lot)], party=party)])
+                    with self.assertRaisesRegex(POSUnitError, 'not with'):
+                        Sale.process([refund])
+                    self.assertEqual(Sale(refund.id).state, 'open')
 
-            refund, = Sale.create([paid_sale(
-                        point, [(phone, -1, unit)], party=alice)])
-            Sale.process([refund])
+                refund, = Sale.create([paid_sale(
+                            point, [(phone, -1, unit)], party=alice)])
+                Sale.process([refund])
             Sale.post([refund])
             unit = Lot(unit.id)
             self.assertEqual(
@@ -178,27 +188,29 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             branch = point.storage_location.warehouse
             unit = create_unit(phone, branch.storage_location)
             alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
-            sale, = Sale.create([paid_sale(
-                        point, [(phone, 1, unit)], party=alice)])
-            Sale.process([sale])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                sale, = Sale.create([paid_sale(
+                            point, [(phone, 1, unit)], party=alice)])
+                Sale.process([sale])
 
-            to_bob, = Sale.create([paid_sale(
-                        point, [(phone, -1, unit)], party=bob)])
-            with self.assertRaisesRegex(POSUnitError,
-                    'to "Bob": it was sold to "Alice" by sale "%s"'
-                    % Sale(sale.id).number):
-                Sale.process([to_bob])
-            self.assertEqual(
-                (Sale(to_bob.id).state, Sale(sale.id).state),
-                ('open', 'done'))
+                to_bob, = Sale.create([paid_sale(
+                            point, [(phone, -1, unit)], party=bob)])
+                with self.assertRaisesRegex(POSUnitError,
+                        'to "Bob": it was sold to "Alice" by sale "%s"'
+                        % Sale(sale.id).number):
+                    Sale.process([to_bob])
+                self.assertEqual(
+                    (Sale(to_bob.id).state, Sale(sale.id).state),
+                    ('open', 'done'))
 
-            refund, = Sale.create([paid_sale(
-                        point, [(phone, -1, unit)], party=alice)])
-            Sale.process([refund])
-            # The unit reached Alice before it came back
-            self.assertEqual(
-                (Sale(sale.id).state, Sale(refund.id).state),
-                ('posted', 'done'))
+                refund, = Sale.create([paid_sale(
+                            point, [(phone, -1, unit)], party=alice)])
+                Sale.process([refund])
+                # The unit reached Alice before it came back
+                self.assertEqual(
+                    (Sale(sale.id).state, Sale(refund.id).state),
+                    ('posted', 'done'))
             Sale.post([refund])
             self.assertEqual(Lot(unit.id).state, 'returned')
 
@@ -213,11 +225,13 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             point, phone, cable = create_till(company)
             branch = point.storage_location.warehouse
             receive(cable, branch.storage_location, 3, '2')
-            sale, = Sale.create([paid_sale(point, [(cable, 1, None)])])
-            Sale.write([sale], {'date': dt.date(2000, 1, 1)})
-            with self.assertRaises(PeriodNotFoundError):
-                Sale.process([sale])
-            self.assertEqual(Sale(sale.id).state, 'open')
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                sale, = Sale.create([paid_sale(point, [(cable, 1, None)])])
+                Sale.write([sale], {'date': dt.date(2000, 1, 1)})
+                with self.assertRaises(PeriodNotFoundError):
+                    Sale.process([sale])
+                self.assertEqual(Sale(sale.id).state, 'open')
             self.assertEqual(Move.search([
                         ('origin', 'like', 'sale.point.sale.line,%'),
                         ]), [])
@@ -246,8 +260,10 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             receive(cable, branch.storage_location, 5, '2', lot=late)
             receive(cable, branch.storage_location, 3, '2', lot=early)
 
-            sale, = Sale.create([paid_sale(point, [(cable, 4, None)])])
-            Sale.process([sale])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                sale, = Sale.create([paid_sale(point, [(cable, 4, None)])])
+                Sale.process([sale])
             Sale.post([sale])
             sale = Sale(sale.id)
             self.assertEqual(sorted(
@@ -255,10 +271,12 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 [('EARLY', 3), ('LATE', 1)])
 
             # Refused when it is paid, with nothing reserved
-            too_many, = Sale.create([paid_sale(point, [(cable, 5, None)])])
-            with self.assertRaises(AtpError):
-                Sale.process([too_many])
-            self.assertEqual(Sale(too_many.id).state, 'open')
+            with acting_as(cashier):
+                too_many, = Sale.create([paid_sale(
+                            point, [(cable, 5, None)])])
+                with self.assertRaises(AtpError):
+                    Sale.process([too_many])
+                self.assertEqual(Sale(too_many.id).state, 'open')
 
     @with_transaction(context=NO_ORIGIN)
     def test_submit_once_per_client_key(self):
@@ -272,8 +290,10 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             branch = point.storage_location.warehouse
             receive(cable, branch.storage_location, 10, '2')
             values = paid_sale(point, [(cable, 2, None)], client_key='T1-42')
-            first, = Sale.submit([values])
-            again, = Sale.submit([values])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                first, = Sale.submit([values])
+                again, = Sale.submit([values])
             self.assertEqual(first, again)
             # Paid, its stock reserved: the session's close posts it
             self.assertEqual(first.state, 'done')
@@ -294,9 +314,10 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             point, phone, cable = create_till(company)
             branch = point.storage_location.warehouse
             receive(cable, branch.storage_location, 10, '2')
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
             fast = Move._create_reserved_fast
             with patch.object(Move, '_create_reserved_fast',
-                    side_effect=fast) as inserted:
+                    side_effect=fast) as inserted, acting_as(cashier):
                 sale, = Sale.submit([paid_sale(
                             point, [(cable, 2, None)], client_key='T1-1')])
             inserted.assert_called_once()
@@ -324,7 +345,9 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 holds.append((queued, records, Sale.search([], count=True)))
                 return locking_hold(queued=queued, records=records)
             locking_hold = sale_module.locking.hold
-            with patch.object(sale_module.locking, 'hold', hold):
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with patch.object(sale_module.locking, 'hold', hold), \
+                    acting_as(cashier):
                 sale, = Sale.submit([paid_sale(
                             point, [(cable, 1, None)], client_key='T1-1')])
             self.assertEqual(sale.state, 'done')
@@ -361,36 +384,38 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             unit = create_unit(phone, branch.storage_location)
             receive(cable, branch.storage_location, 3, '2')
             alice, bob = Party.create([{'name': "Alice"}, {'name': "Bob"}])
-            first, second = Sale.create([
-                    paid_sale(point, [(phone, 1, unit), (cable, 2, None)],
-                        party=alice),
-                    paid_sale(point, [(phone, 1, unit)], party=bob),
-                    ])
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                first, second = Sale.create([
+                        paid_sale(point, [(phone, 1, unit),
+                                (cable, 2, None)], party=alice),
+                        paid_sale(point, [(phone, 1, unit)], party=bob),
+                        ])
 
-            Sale.process([first])
-            self.assertEqual(Lot(unit.id).state, 'reserved')
-            self.assertEqual(
-                Availability.atp_of(cable, branch), 1)
-            self.assertEqual(sorted(m.state for l in Sale(first.id).lines
-                        for m in l.moves), ['assigned', 'assigned'])
+                Sale.process([first])
+                self.assertEqual(Lot(unit.id).state, 'reserved')
+                self.assertEqual(
+                    Availability.atp_of(cable, branch), 1)
+                self.assertEqual(sorted(m.state for l in Sale(first.id).lines
+                            for m in l.moves), ['assigned', 'assigned'])
 
-            # Paid for, the phone cannot be scanned or paid for again
-            message = 'is on sale "%s"' % Sale(first.id).number
-            scanning, = Sale.create([{'point': point.id}])
-            with self.assertRaisesRegex(POSScanError, message):
-                Sale.add_scans(scanning, [(unit.imei, 1)])
-            with self.assertRaisesRegex(POSUnitError, message):
-                Sale.process([second])
-            self.assertEqual(Sale(second.id).state, 'open')
+                # Paid for, the phone cannot be scanned or paid for again
+                message = 'is on sale "%s"' % Sale(first.id).number
+                scanning, = Sale.create([{'point': point.id}])
+                with self.assertRaisesRegex(POSScanError, message):
+                    Sale.add_scans(scanning, [(unit.imei, 1)])
+                with self.assertRaisesRegex(POSUnitError, message):
+                    Sale.process([second])
+                self.assertEqual(Sale(second.id).state, 'open')
 
-            # Reopened before posting, the sale gives its stock back
-            Sale.open([first])
-            self.assertEqual(Lot(unit.id).state, 'available')
-            self.assertEqual(Availability.atp_of(cable, branch), 3)
-            self.assertEqual(sorted(m.state for l in Sale(first.id).lines
-                        for m in l.moves), ['cancelled', 'cancelled'])
+                # Reopened before posting, the sale gives its stock back
+                Sale.open([first])
+                self.assertEqual(Lot(unit.id).state, 'available')
+                self.assertEqual(Availability.atp_of(cable, branch), 3)
+                self.assertEqual(sorted(m.state for l in Sale(first.id).lines
+                            for m in l.moves), ['cancelled', 'cancelled'])
 
-            Sale.process([first])
+                Sale.process([first])
             Sale.post([first])
             unit = Lot(unit.id)
             self.assertEqual((unit.state, unit.owner), ('sold', alice))
@@ -405,13 +430,14 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Availability.atp_of(cable, branch), 1)
 
             # A unit refunded once is not refunded by a second sale
-            refund, again = Sale.create([
-                    paid_sale(point, [(phone, -1, unit)], party=alice)
-                    for _ in range(2)])
-            Sale.process([refund])
-            with self.assertRaisesRegex(POSUnitError,
-                    'is on sale "%s"' % Sale(refund.id).number):
-                Sale.process([again])
+            with acting_as(cashier):
+                refund, again = Sale.create([
+                        paid_sale(point, [(phone, -1, unit)], party=alice)
+                        for _ in range(2)])
+                Sale.process([refund])
+                with self.assertRaisesRegex(POSUnitError,
+                        'is on sale "%s"' % Sale(refund.id).number):
+                    Sale.process([again])
             Sale.post([refund])
             self.assertEqual(Lot(unit.id).state, 'returned')
 
@@ -433,6 +459,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 sale['lines'] = [('create', lines)]
                 return sale
 
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
             for vlist, message in [
                     ('nope', 'list of sales'),
                     ([], 'list of sales'),
@@ -454,7 +481,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                     ([line(product=10 ** 6)], 'does not exist'),
                     ([line(unit_list_price=float('inf'))], 'finite'),
                     ]:
-                with self.subTest(vlist=vlist):
+                with self.subTest(vlist=vlist), acting_as(cashier):
                     with self.assertRaisesRegex(POSError, message):
                         Sale.submit(vlist)
                     self.assertEqual(Sale.search([], count=True), 0)
@@ -463,7 +490,7 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             unit = create_unit(phone, branch.storage_location)
             alice, = Pool().get('party.party').create([{'name': "Alice"}])
             for quantity in [0.5, 2, -2]:
-                with self.subTest(quantity=quantity):
+                with self.subTest(quantity=quantity), acting_as(cashier):
                     with self.assertRaisesRegex(UserError, '"Quantity"'):
                         Sale.submit([paid_sale(point, [(phone, 1, unit)],
                                     party=alice, client_key='U-%s' % quantity)
@@ -474,7 +501,8 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                                                 'unit_list_price': 800,
                                                 'unit_gross_price': 800,
                                                 }])]}])
-            sale, = Sale.submit([good])
+            with acting_as(cashier):
+                sale, = Sale.submit([good])
             self.assertEqual(sale.state, 'done')
 
     @with_transaction(context=NO_ORIGIN)
@@ -493,12 +521,10 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             receive(cable, branch.storage_location, 5, '2')
             other, = Sale.create([paid_sale(point, [(cable, 1, None)])])
             Sale.process([other])
-            cashier = create_till_user(company, branch)
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
             values = paid_sale(point, [(phone, 1, unit)], party=alice,
                 client_key='T1-1')
-            with Transaction().set_user(cashier.id), \
-                    Transaction().set_context(
-                        _check_access=True, company=company.id):
+            with acting_as(cashier):
                 sale, = Sale.submit([values])
                 self.assertEqual(sale.state, 'done')
                 # The posting group is needed to post a sale
@@ -510,12 +536,14 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction(context=NO_ORIGIN)
     def test_till_user_only_at_own_branch(self):
         """A till user sees, sells at and counts only the tills of their
-        branches"""
+        branches, on every path a client has"""
         pool = Pool()
+        CloseWizard = pool.get('sale.point.cash.session.close', type='wizard')
         CreateBranch = pool.get('stock.branch.create', type='wizard')
         Point = pool.get('sale.point')
         Sale = pool.get('sale.point.sale')
         Session = pool.get('sale.point.cash.session')
+        ZReport = pool.get('sale.point.cash.session.z_report', type='report')
         company = create_company()
         with set_company(company):
             point, phone, cable = create_till(company)
@@ -533,15 +561,30 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             Sale.process([theirs])
             their_session = Session.search([('point', '=', other.id)])
             self.assertEqual(len(their_session), 1)
-            cashier = create_till_user(company, downtown)
-            with Transaction().set_user(cashier.id), \
-                    Transaction().set_context(
-                        _check_access=True, company=company.id):
+            cashier = create_staff_user(
+                company, 'cashier', branches=[downtown])
+
+            def count_and_close(session_id):
+                "The Count and Close wizard started on session_id"
+                with Transaction().set_context(
+                        active_model=Session.__name__,
+                        active_id=session_id, active_ids=[session_id]):
+                    wizard_id, _, _ = CloseWizard.create()
+                    try:
+                        CloseWizard.execute(wizard_id, {}, 'start')
+                    finally:
+                        CloseWizard.delete(wizard_id)
+            with acting_as(cashier):
                 self.assertEqual(Point.search([]), [point])
                 self.assertEqual(Sale.search([]), [])
                 self.assertEqual(
                     Session.search([('point', '=', other.id)]), [])
                 for path, read in [
+                        ('z report', lambda: ZReport.execute(
+                                [s.id for s in their_session], {})),
+                        ('count and close', lambda: count_and_close(
+                                their_session[0].id)),
+
                         ('read till', lambda: Point.read(
                                 [other.id], ['name'])),
                         ('read sale', lambda: Sale.read(
@@ -563,6 +606,8 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 sale, = Sale.submit([paid_sale(point, [(cable, 1, None)],
                             client_key='D-1')])
                 self.assertEqual(sale.state, 'done')
+                own, = Session.search([('point', '=', point.id)])
+                count_and_close(own.id)
 
     @with_transaction(context=NO_ORIGIN)
     def test_walk_in_customer(self):
@@ -581,27 +626,29 @@ class SalePointSerialTestCase(CompanyTestMixin, ModuleTestCase):
             walk_in, alice = Party.create(
                 [{'name': "Walk-in"}, {'name': "Alice"}])
             Point.write([point], {'walk_in_customer': walk_in.id})
-            with Transaction().set_context(warehouse=branch.id):
+            cashier = create_staff_user(company, 'cashier', branches=[branch])
+            with acting_as(cashier):
+                # Their branch's till, from their preferences
                 self.assertEqual(Sale.default_point(), point.id)
                 self.assertEqual(Sale.default_party(), walk_in.id)
-            sale = Sale(point=point, party=None)
-            sale.on_change_point()
-            self.assertEqual(sale.party, walk_in)
+                sale = Sale(point=point, party=None)
+                sale.on_change_point()
+                self.assertEqual(sale.party, walk_in)
 
-            accessory, = Sale.create([paid_sale(
-                        point, [(cable, 1, None)], party=walk_in)])
-            Sale.process([accessory])
-            self.assertEqual(Sale(accessory.id).state, 'done')
+                accessory, = Sale.create([paid_sale(
+                            point, [(cable, 1, None)], party=walk_in)])
+                Sale.process([accessory])
+                self.assertEqual(Sale(accessory.id).state, 'done')
 
-            phone_sale, = Sale.create([paid_sale(
-                        point, [(phone, 1, unit)], party=walk_in)])
-            with self.assertRaisesRegex(POSUnitError,
-                    'walk-in customer: .* Choose the customer'):
+                phone_sale, = Sale.create([paid_sale(
+                            point, [(phone, 1, unit)], party=walk_in)])
+                with self.assertRaisesRegex(POSUnitError,
+                        'walk-in customer: .* Choose the customer'):
+                    Sale.process([phone_sale])
+                self.assertEqual(Sale(phone_sale.id).state, 'open')
+                Sale.write([phone_sale], {'party': alice.id})
                 Sale.process([phone_sale])
-            self.assertEqual(Sale(phone_sale.id).state, 'open')
-            Sale.write([phone_sale], {'party': alice.id})
-            Sale.process([phone_sale])
-            self.assertEqual(Sale(phone_sale.id).state, 'done')
+                self.assertEqual(Sale(phone_sale.id).state, 'done')
 
 
 del ModuleTestCase

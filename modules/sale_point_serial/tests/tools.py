@@ -97,20 +97,3 @@ def paid_sale(point, lines, party=None, client_key=None):
                             }])],
         }
     return values
-
-
-def create_till_user(company, branch, login='till'):
-    """A user of the till group only, working at branch"""
-    pool = Pool()
-    ModelData = pool.get('ir.model.data')
-    User = pool.get('res.user')
-    user, = User.create([{
-                'login': login, 'name': login.title(),
-                'companies': [('add', [company.id])],
-                'company': company.id,
-                'branches': [('add', [branch.id])],
-                'warehouse': branch.id,
-                'groups': [('add', [ModelData.get_id(
-                                'sale_point', 'group_sale_point')])],
-                }])
-    return user
