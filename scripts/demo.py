@@ -14,8 +14,10 @@ PostgreSQL server (postgresql://user@host:port/).
 Exit codes: 0 done, 1 a problem the message explains, 130 interrupted.
 """
 import argparse
+import collections
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,11 +25,13 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / 'config' / 'trytond.conf'
+QUIET_LOG = ROOT / 'config' / 'logging-quiet.conf'
 SAO_VERSION = '>=8.0 <8.1'
 SUITE = 'device_retail'
 PASSWORD = 'retail-demo'
@@ -74,6 +78,9 @@ def parse_args(argv):
     parser.add_argument(
         '--no-sao', action='store_true',
         help="do not install sao (the API is served without a web client)")
+    parser.add_argument(
+        '--verbose', action='store_true',
+        help="log every request the server answers (quiet by default)")
     return parser.parse_args(argv)
 
 
@@ -160,10 +167,28 @@ def sao_installed(var):
         var / 'sao' / 'package' / 'node_modules').is_dir()
 
 
+# What sao asks for and npm does not ship: the optional custom style and
+# script, and the translations of English.  Missing, trytond answers 405.
+SAO_OPTIONAL_FILES = {
+    'custom.css': '',
+    'custom.js': '',
+    **{f'locale/{lang}.json': '{"": {"language": "%s"}}\n' % lang
+        for lang in ['en', 'en_US', 'en_GB']},
+    }
+
+
 def ensure_sao(var):
     "Install sao from npm; sao wants its dependencies inside its folder"
-    if sao_installed(var):
-        return
+    if not sao_installed(var):
+        install_sao(var)
+    package = var / 'sao' / 'package'
+    for name, content in SAO_OPTIONAL_FILES.items():
+        path = package / name
+        if not path.exists():
+            path.write_text(content)
+
+
+def install_sao(var):
     log(f"installing the sao web client (npm tryton-sao {SAO_VERSION})")
     sao = var / 'sao'
     sao.mkdir(parents=True, exist_ok=True)
@@ -180,16 +205,63 @@ def ensure_sao(var):
         (Path(tmp) / 'package').rename(sao / 'package')
 
 
-def run(command, what, **kwargs):
-    "Run a command; on failure raise one line with the end of its output"
-    process = subprocess.run(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, **kwargs)
+def run(command, what, on_line=None, **kwargs):
+    """Run a command, giving each line of its output to on_line as it
+    comes; on failure raise one line with the end of its output"""
+    tail = collections.deque(maxlen=1)
+    with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, bufsize=1, **kwargs) as process:
+        for line in process.stdout:
+            line = line.rstrip('\n')
+            if line.strip():
+                tail.append(line)
+            if on_line:
+                on_line(line)
     if process.returncode:
-        lines = [l for l in process.stdout.splitlines() if l.strip()]
-        tail = lines[-1] if lines else f'exit code {process.returncode}'
-        raise DemoError(f"{what} failed: {tail}")
-    return process.stdout
+        last = tail[0] if tail else f'exit code {process.returncode}'
+        raise DemoError(f"{what} failed: {last}")
+
+
+def modules_to_activate(name):
+    "The modules that activating name activates, name included"
+    from trytond.modules import get_module_info
+    todo, modules = [name, 'ir', 'res'], set()
+    while todo:
+        module = todo.pop()
+        if module not in modules:
+            modules.add(module)
+            todo.extend(get_module_info(module).get('depends', []))
+    return modules
+
+
+class ActivationProgress:
+    "Log how far trytond-admin is, from its module loading lines (-vv)"
+    LOADING = re.compile(r' INFO trytond\.modules (\w+) load$')
+
+    def __init__(self, modules, started):
+        self.modules = modules
+        self.started = started
+        self.loaded = set()
+        self.tenths = 0
+
+    def __call__(self, line):
+        match = self.LOADING.search(line)
+        if not match or match.group(1) not in self.modules:
+            return
+        self.loaded.add(match.group(1))
+        tenths = len(self.loaded) * 10 // len(self.modules)
+        if tenths > self.tenths:
+            self.tenths = tenths
+            log(f"activating: {len(self.loaded)}/{len(self.modules)} "
+                f"modules loaded ({match.group(1)}), "
+                f"{time.monotonic() - self.started:.0f} s")
+
+
+def relay_demo_data(line):
+    "Pass on the demo loader's own progress lines"
+    if line.startswith('demo data: '):
+        print(f'demo: {line[len("demo data: "):]}', flush=True)
 
 
 class Database:
@@ -267,23 +339,26 @@ def ensure_database(args):
     bin_ = Path(sys.executable).parent
     try:
         started = time.monotonic()
-        log(f"activating the suite in {building} "
+        modules = modules_to_activate(SUITE)
+        log(f"activating the suite's {len(modules)} modules in {building} "
             "(takes a few minutes the first time)")
         with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
             passfile.write(PASSWORD)
             passfile.flush()
             admin = [str(bin_ / 'trytond-admin'), '-c', *configs,
                 '-d', building, '-u', SUITE, '--activate-dependencies',
-                '--email', 'admin@example.com']
+                '--email', 'admin@example.com', '-vv']
             run(admin, env={**os.environ, 'TRYTONPASSFILE': passfile.name},
-                what="trytond-admin", cwd=ROOT)
+                what="trytond-admin", cwd=ROOT,
+                on_line=ActivationProgress(modules, started))
         log(f"modules activated in {time.monotonic() - started:.0f} s; "
             "loading the demo shop through proteus")
         started = time.monotonic()
         load = [sys.executable, str(ROOT / 'scripts' / 'demo_data.py'),
             '--config', *configs, '--database', building,
             '--password', PASSWORD]
-        run(load, what="loading the demo data", cwd=ROOT)
+        run(load, what="loading the demo data", cwd=ROOT,
+            on_line=relay_demo_data)
         log(f"demo shop loaded in {time.monotonic() - started:.0f} s")
         database.rename(building, args.database)
         write_fingerprint(args.var, args.database)
@@ -334,21 +409,68 @@ def upgrade(args):
     run(admin, what="trytond-admin (upgrade)", cwd=ROOT)
 
 
-def print_logins(args):
-    log(f"the shop is at http://localhost:{args.port}/#{args.database}")
+def print_logins(args, url=None):
+    if url:
+        log(f"the shop is at {url}#{args.database}")
+    else:
+        log(f"the demo database {args.database} is ready; scripts/demo "
+            "serves it")
     for login, role in STAFF:
-        print(f"    login {login:<11} password {PASSWORD}   {role}")
+        print(f"    login {login:<11} password {PASSWORD}   {role}",
+            flush=True)
 
 
 def serve(args):
+    """Run trytond until Ctrl-C; print the logins once it answers, so they
+    are the last lines of a quiet log"""
     configs = local_config(args.var, args.port)
-    print_logins(args)
-    log("serving; press Ctrl-C to stop")
-    trytond = str(Path(sys.executable).parent / 'trytond')
-    os.chdir(ROOT)
-    # -d loads the database before the first request: trytond 8.0 cannot
-    # log into a database its server has not loaded yet.
-    os.execv(trytond, [trytond, '-c', *configs, '-d', args.database])
+    command = [str(Path(sys.executable).parent / 'trytond'), '-c', *configs,
+        # -d loads the database before the first request: trytond 8.0
+        # cannot log into a database its server has not loaded yet.
+        '-d', args.database]
+    if not args.verbose:
+        command += ['--logconf', str(QUIET_LOG)]
+    log(f"starting the server on port {args.port}")
+    url = f"http://localhost:{args.port}/"
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        wait_until_answering(process, url)
+        print_logins(args, url)
+        log("serving; press Ctrl-C to stop")
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log("stopped")
+        return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait()
+
+
+def wait_until_answering(process, url, timeout=300):
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise DemoError(
+                f"the server stopped with exit code {process.returncode}: "
+                "run scripts/demo --verbose to see why")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            # It answers: without sao the page is refused
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"the server did not answer on {url} within "
+                    f"{timeout} s: run scripts/demo --verbose to see why")
+            time.sleep(0.5)
 
 
 def main(argv=None):
@@ -362,7 +484,7 @@ def main(argv=None):
         if args.no_serve:
             print_logins(args)
             return 0
-        serve(args)
+        return serve(args)
     except DemoError as error:
         print(f'demo: {error}', file=sys.stderr)
         return 1

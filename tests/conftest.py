@@ -49,10 +49,9 @@ def demo_shop_copy(demo_shop):
 def sao_root():
     "sao installed from npm into var/sao, as scripts/demo installs it"
     var = ROOT / 'var'
-    if not demo.sao_installed(var):
-        if not shutil.which('npm'):
-            needs('browser', "npm is missing, so sao cannot be installed")
-        demo.ensure_sao(var)
+    if not demo.sao_installed(var) and not shutil.which('npm'):
+        needs('browser', "npm is missing, so sao cannot be installed")
+    demo.ensure_sao(var)
     return var / 'sao' / 'package'
 
 

@@ -166,17 +166,14 @@ def sao_login(driver, server, login, password=PASSWORD):
                 '//*[@id="menu"][normalize-space(.)!=""]')))
 
 
-# What sao asks the server for and may not find: the optional custom
-# style and script, the translations of English, and the login probe
-OPTIONAL_RESOURCES = re.compile(
-    r'/(custom\.css|custom\.js|locale/[\w-]+\.json) |'
-    r'status of 401 \(UNAUTHORIZED\)')
+# sao's login probe: it asks before the password is given
+LOGIN_PROBE = re.compile(r'status of 401 \(UNAUTHORIZED\)')
 
 
 def console_errors(driver):
-    """The browser console's errors since the last call, but for the
-    optional resources sao asks for"""
+    """The browser console's errors since the last call, but for sao's
+    login probe"""
     return [entry['message'] for entry in driver.get_log('browser')
         if entry['level'] == 'SEVERE'
         and not (entry['source'] == 'network'
-            and OPTIONAL_RESOURCES.search(entry['message']))]
+            and LOGIN_PROBE.search(entry['message']))]

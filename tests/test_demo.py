@@ -3,14 +3,19 @@
 # license terms.
 """The demo command (scripts/demo) and the shop it loads."""
 import os
+import re
+import signal
 import socket
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import xmlrpc.client
 from pathlib import Path
 
 import pytest
-from shop import PASSWORD, free_port, run_demo
+from shop import PASSWORD, ROOT, free_port, run_demo
 from stdnum import imei
 
 from proteus import Model, Wizard
@@ -35,6 +40,68 @@ def test_demo_prints_the_logins(demo_shop):
     for login in ['admin'] + list(STAFF_ROLES):
         assert f'login {login} ' in demo_shop.output
     assert PASSWORD in demo_shop.output
+    # Without a server, no address to open
+    assert 'http://' not in demo_shop.output
+
+
+def test_demo_shows_its_progress(demo_shop):
+    "Each long step says how far it is"
+    lines = demo_shop.output.splitlines()
+    progress = [l for l in lines if l.startswith('demo: activating: ')]
+    assert len(progress) >= 5, demo_shop.output
+    counts = [tuple(map(int, re.search(r'(\d+)/(\d+) modules', l).groups()))
+        for l in progress]
+    assert [d for d, _ in counts] == sorted(d for d, _ in counts)
+    assert counts[-1][0] == counts[-1][1], counts
+    # The loader's steps, relayed as they come
+    assert 'demo: staff users created' in lines
+    assert lines.index('demo: staff users created') < lines.index(
+        next(l for l in lines if l.startswith('demo: demo shop loaded')))
+
+
+def test_demo_serves_quietly(demo_shop):
+    """The server logs no request, and the logins are the last lines, once
+    it answers"""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / 'scripts' / 'demo.py'), '--no-sao',
+            '--port', str(port), '--var', str(demo_shop.var),
+            '--database', demo_shop.database],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    output = []
+    try:
+        deadline = time.monotonic() + 300
+        for line in process.stdout:
+            output.append(line.rstrip('\n'))
+            if 'serving; press Ctrl-C' in line:
+                break
+            assert time.monotonic() < deadline, output
+        url = f'http://localhost:{port}/'
+        assert f'demo: the shop is at {url}#{demo_shop.database}' in output
+        # It answers now: a call of the API, and a page
+        server = xmlrpc.client.ServerProxy(
+            f'http://cashier:{PASSWORD}@127.0.0.1:{port}/'
+            f'{demo_shop.database}/rpc/')
+        preferences = server.model.res.user.get_preferences(True, {})
+        assert preferences['company'], preferences
+        for _ in range(3):
+            try:
+                urllib.request.urlopen(url, timeout=10)
+            except urllib.error.HTTPError:
+                pass
+        time.sleep(1)
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=60)
+    output += rest.splitlines()
+    assert process.returncode == 0, output
+    assert not [l for l in output if 'HTTP/1.1' in l or 'POST /' in l], (
+        output)
+    assert output[-1] == 'demo: stopped', output
+    logins = output.index('demo: serving; press Ctrl-C to stop')
+    assert [l.split()[1] for l in output[logins - 7:logins]] == [
+        'admin', *STAFF_ROLES], output
 
 
 def test_branches_and_accounting(admin):

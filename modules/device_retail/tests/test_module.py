@@ -5,10 +5,13 @@ from defusedxml import ElementTree
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.model import ModelStorage
+from trytond.model.exceptions import AccessError
 from trytond.modules.device_retail.tests.roles import (
-    STAFF_ROLE_GROUPS, create_staff_user)
+    STAFF_ROLE_GROUPS, acting_as, create_staff_user)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
@@ -83,6 +86,49 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertFalse(
                 access.perm_write or access.perm_create or access.perm_delete,
                 access.model)
+
+    @with_transaction()
+    def test_auditor_writes_nothing_anywhere(self):
+        """With the auditor role, no model of the shop, core's included, can
+        be written, created or deleted; it still reads the trail"""
+        pool = Pool()
+        Access = pool.get('ir.model.access')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            auditor = create_staff_user(company, 'auditor')
+            alice, = Party.create([{'name': "Alice"}])
+            models = sorted(name for name, Model in pool.iterobject()
+                if issubclass(Model, ModelStorage)
+                and not name.startswith(('ir.', 'res.')))
+            self.assertGreater(len(models), 200)
+            with acting_as(auditor):
+                access = Access.get_access(models)
+                writable = [m for m, perms in access.items()
+                    if perms['write'] or perms['create'] or perms['delete']]
+                self.assertEqual(writable, [])
+                for model in ['party.party', 'stock.move', 'stock.lot',
+                        'account.move.line', 'sale.point.sale']:
+                    self.assertTrue(access[model]['read'], model)
+
+                # Party has no access record in core: open to all but them
+                self.assertIn(alice, Party.search([]))
+                for action in [
+                        lambda: Party.create([{'name': "Mallory"}]),
+                        lambda: Party.write([alice], {'name': "Eve"}),
+                        lambda: Party.delete([alice]),
+                        lambda: Party.copy([alice]),
+                        ]:
+                    with self.assertRaises(AccessError):
+                        action()
+            self.assertEqual(Party(alice.id).name, "Alice")
+            # Other staff, and admin who holds every staff group, still do
+            cashier = create_staff_user(company, 'cashier')
+            for user in [cashier.id, 1]:
+                with Transaction().set_user(user):
+                    self.assertTrue(
+                        Access.get_access(['party.party'])[
+                            'party.party']['write'])
 
     @with_transaction()
     def test_list_views_open_in_the_web_client(self):
