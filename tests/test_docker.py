@@ -9,6 +9,8 @@ trytond with only options trytond knows.
 """
 import configparser
 import importlib.util
+import logging
+import logging.config
 import re
 import shutil
 from pathlib import Path
@@ -18,7 +20,7 @@ import yaml
 from shop import BIN, ROOT
 
 DOCKER = ROOT / 'docker'
-CONFIGS = sorted((ROOT / 'config').glob('*.conf'))
+CONFIGS = sorted((ROOT / 'config').glob('trytond*.conf'))
 
 
 @pytest.fixture(scope='module')
@@ -96,6 +98,28 @@ def test_configuration_loads_in_trytond(path):
     if raw.has_option('database', 'uri'):
         uri = parser.get('database', 'uri')
         assert uri.startswith(('sqlite://', 'postgresql://')), uri
+
+
+def test_every_configuration_is_tested():
+    "config/ holds trytond's configurations and the demo's logging one"
+    assert sorted((ROOT / 'config').glob('*.conf')) == sorted(
+        CONFIGS + [ROOT / 'config' / 'logging-quiet.conf'])
+
+
+def test_quiet_logging_configuration():
+    "The demo server's log: errors only, no request log of werkzeug"
+    root, werkzeug = logging.getLogger(), logging.getLogger('werkzeug')
+    saved = [(l, l.level, list(l.handlers)) for l in [root, werkzeug]]
+    try:
+        logging.config.fileConfig(
+            ROOT / 'config' / 'logging-quiet.conf',
+            disable_existing_loggers=False)
+        assert root.level == werkzeug.level == logging.ERROR
+        assert not werkzeug.isEnabledFor(logging.INFO)
+    finally:
+        for logger, level, handlers in saved:
+            logger.setLevel(level)
+            logger.handlers[:] = handlers
 
 
 def test_docker_configuration_is_the_postgresql_one(compose):
