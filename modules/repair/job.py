@@ -30,6 +30,13 @@ from .exceptions import RoleError
 CLOSED_STATES = {'delivered', 'cancelled', 'rejected'}
 logger = logging.getLogger(__name__)
 
+# Who did each step and when: the server records them as the job moves on
+RECORDED_FIELDS = {
+    'diagnosed_by', 'approved_by', 'approved_at', 'repaired_by',
+    'checked_by', 'delivered_at', 'turnaround', 'invoice'}
+# Set by the server at intake, then by the workflow only
+WORKFLOW_FIELDS = {'number', 'ownership', 'revision', 'state'}
+
 # The quote can change until the customer agrees to it
 QUOTE_STATES = {'intake', 'diagnosed', 'quoted'}
 # Parts are reserved from approval until they are consumed
@@ -177,6 +184,12 @@ class Job(
         'stock.lot', "Device", required=True, states=_intake_states,
         domain=[('product.type', '=', 'goods')],
         help="The unit repaired, found by its IMEI or serial number.")
+    device_code = fields.Function(
+        fields.Char(
+            "IMEI / Serial Number",
+            help="The identifier of the device, for the staff who read "
+            "no units."),
+        'get_device_code')
     product = fields.Function(
         fields.Many2One('product.product', "Product",
             context={
@@ -370,6 +383,15 @@ class Job(
     def default_warranty(cls):
         return False
 
+    @classmethod
+    def get_device_code(cls, jobs, name):
+        # Shown to whoever reads the job, as the job card prints it
+        with without_check_access():
+            return {
+                j.id: (j.lot.imei or j.lot.serial or j.lot.number)
+                if j.lot else None
+                for j in cls.browse(jobs)}
+
     @fields.depends('lot')
     def on_change_with_product(self, name=None):
         return self.lot.product if self.lot else None
@@ -428,9 +450,14 @@ class Job(
         pool = Pool()
         Lot = pool.get('stock.lot')
         # Technicians may write quote lines, not take devices in
-        if (Transaction().check_access
-                and not in_group('repair.group_repair')):
-            raise RoleError(gettext('repair.msg_job_intake_front_desk'))
+        if Transaction().check_access:
+            if not in_group('repair.group_repair'):
+                raise RoleError(gettext('repair.msg_job_intake_front_desk'))
+            for values in vlist:
+                cls._check_recorded_fields(
+                    values, RECORDED_FIELDS | (
+                        {'state'} if values.get('state', 'intake') != 'intake'
+                        else set()))
         lot_ids = [v['lot'] for v in vlist if v.get('lot')]
         # One open job per device, even for intakes made at once
         Lot.lock(Lot.browse(lot_ids))
@@ -464,11 +491,23 @@ class Job(
     def check_modification(cls, mode, jobs, values=None, external=False):
         super().check_modification(
             mode, jobs, values=values, external=external)
+        if mode == 'write' and external:
+            cls._check_recorded_fields(
+                values, RECORDED_FIELDS | WORKFLOW_FIELDS, jobs)
         if mode == 'delete':
             for job in jobs:
                 if job.state != 'intake' or job.moves:
                     raise AccessError(gettext(
                             'repair.msg_job_delete', job=job.rec_name))
+
+    @classmethod
+    def _check_recorded_fields(cls, values, names, jobs=None):
+        "Refuse a client's values of the fields the server records"
+        for name in sorted(names & values.keys()):
+            job = jobs[0].rec_name if jobs else values.get('number', '')
+            raise RoleError(gettext(
+                    'repair.msg_job_recorded_field',
+                    field=cls.__names__(name)['field'], job=job))
 
     @classmethod
     def copy(cls, jobs, default=None):
