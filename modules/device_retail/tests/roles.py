@@ -54,6 +54,7 @@ STAFF_ROLE_GROUPS = {
         'sale_point.group_sale_point_posting',
         'stock.group_stock',
         'stock.group_stock_admin',
+        'stock.group_stock_cancellation',
         'stock.group_stock_force_assignment',
         'warranty.group_warranty_admin',
         ],

@@ -7,8 +7,10 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.model import ModelStorage
 from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.device_retail.tests.roles import (
     STAFF_ROLE_GROUPS, acting_as, create_staff_user)
+from trytond.modules.repair.tests.tools import create_shop, create_unit
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -129,6 +131,57 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                     self.assertTrue(
                         Access.get_access(['party.party'])[
                             'party.party']['write'])
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_branch_manager_cancels_shipped_transfer(self):
+        """The sending branch's manager brings a shipped transfer back; the
+        clerk and another branch's manager cannot"""
+        pool = Pool()
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        Shipment = pool.get('stock.shipment.internal')
+        Lot = pool.get('stock.lot')
+        company = create_company()
+        with set_company(company):
+            downtown, phone, _ = create_shop()
+            airport, central = [
+                CreateBranch.create_branch(name=n, code=c)
+                for n, c in [("Airport", 'AP'), ("Central", 'CE')]]
+            unit = create_unit(phone, downtown.storage_location)
+            transfer, = Shipment.create([{
+                        'from_location': downtown.storage_location.id,
+                        'to_location': airport.storage_location.id,
+                        'company': company.id,
+                        'moves': [('create', [{
+                                        'product': phone.id,
+                                        'unit': phone.default_uom.id,
+                                        'quantity': 1,
+                                        'from_location': (
+                                            downtown.storage_location.id),
+                                        'to_location': (
+                                            airport.storage_location.id),
+                                        'company': company.id,
+                                        }])],
+                        }])
+            Shipment.wait([transfer])
+            Shipment.dispatch_scanned(transfer, [(unit.imei, 1)])
+            self.assertEqual(Shipment(transfer.id).state, 'shipped')
+            clerk = create_staff_user(
+                company, 'stock_clerk', 'clerk', [downtown])
+            manager = create_staff_user(
+                company, 'branch_manager', 'manager', [downtown])
+            other = create_staff_user(
+                company, 'branch_manager', 'other', [central])
+
+            with acting_as(clerk), self.assertRaises(AccessButtonError):
+                Shipment.cancel([Shipment(transfer.id)])
+            with acting_as(other), self.assertRaises(AccessError):
+                Shipment.cancel([Shipment(transfer.id)])
+            self.assertEqual(Shipment(transfer.id).state, 'shipped')
+            with acting_as(manager):
+                Shipment.cancel([Shipment(transfer.id)])
+            self.assertEqual(Shipment(transfer.id).state, 'cancelled')
+            self.assertEqual(
+                Lot(unit.id).current_location, downtown.storage_location)
 
     @with_transaction()
     def test_list_views_open_in_the_web_client(self):
