@@ -4,7 +4,11 @@
 """The tamper-evident chain over done stock moves."""
 import hashlib
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 GENESIS = '0' * 64
 # Fields of a done move that nothing may change; the chain hashes them.
@@ -70,3 +74,67 @@ class Chain(ModelSQL, ModelView):
             return chains[0]
         chain, = cls.create([{'company': company.id}])
         return chain
+
+
+class CheckResult(ModelView):
+    __name__ = 'stock.ledger.check.result'
+
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    intact = fields.Boolean("Intact", readonly=True)
+    sealed = fields.Integer(
+        "Sealed Moves", readonly=True,
+        help="The done moves in the chain, each hashed with the one before.")
+    unsealed = fields.Integer(
+        "Moves Waiting to Be Sealed", readonly=True,
+        help="Done moves that the next run of the sealing job appends.")
+    message = fields.Text("Answer", readonly=True)
+
+
+class Check(Wizard):
+    """Recompute the stock ledger chain of the company and tell whether any
+    sealed move was changed or removed; it writes nothing"""
+    __name__ = 'stock.ledger.check'
+    _readonly = True
+
+    start = StateTransition()
+    result = StateView(
+        'stock.ledger.check.result',
+        'stock_ledger.ledger_check_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_start(self):
+        return 'result'
+
+    def default_result(self, fields):
+        pool = Pool()
+        Company = pool.get('company.company')
+        Move = pool.get('stock.move')
+        company = Company(Transaction().context['company'])
+        broken = Move.verify_ledger([company])
+        sealed = Move.search([
+                ('company', '=', company.id),
+                ('ledger_sequence', '!=', None),
+                ], count=True)
+        unsealed = Move.search([
+                ('company', '=', company.id),
+                ('state', '=', 'done'),
+                ('ledger_sequence', '=', None),
+                ], count=True)
+        if broken:
+            _, sequence, move, reason = broken[0]
+            message = gettext(
+                'stock_ledger.msg_ledger_broken',
+                company=company.rec_name, sequence=sequence,
+                move=move or '-', reason=reason)
+        else:
+            message = gettext(
+                'stock_ledger.msg_ledger_intact',
+                company=company.rec_name, sealed=sealed)
+        return {
+            'company': company.id,
+            'intact': not broken,
+            'sealed': sealed,
+            'unsealed': unsealed,
+            'message': message,
+            }

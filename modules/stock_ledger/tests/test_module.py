@@ -180,6 +180,61 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
                 [(1, None, 'missing')])
 
     @with_transaction()
+    def test_check_wizard_tells_whether_intact(self):
+        """The Check Stock Ledger wizard verifies the chain as the cron does,
+        for stock administrators only, and writes nothing"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Check = pool.get('stock.ledger.check', type='wizard')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            moves = [self.done_move(product, loc['SUP'], loc['STO'], q)
+                for q in [1, 2, 3]]
+            Move.seal_ledger()
+            self.done_move(product, loc['STO'], loc['CUS'], 1)
+            clerk, admin = User.create([{
+                        'login': login, 'name': login,
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'groups': [('add', [ModelData.get_id('stock', g)])],
+                        } for login, g in [('clerk', 'group_stock'),
+                        ('stock_admin', 'group_stock_admin')]])
+
+            def check(user):
+                transaction = Transaction()
+                with transaction.set_user(user.id), \
+                        transaction.set_context(_check_access=True):
+                    session_id, _, _ = Check.create()
+                # execute runs unchecked, as over RPC
+                with transaction.set_user(user.id):
+                    result = Check.execute(session_id, {}, 'start')
+                return result['view']['defaults']
+
+            with self.assertRaises(AccessError):
+                check(clerk)
+            result = check(admin)
+            self.assertEqual(
+                (result['intact'], result['sealed'], result['unsealed']),
+                (True, 3, 1))
+            self.assertIn("is intact", result['message'])
+            self.assertEqual(Move.search(
+                    [('ledger_sequence', '!=', None)], count=True), 3)
+
+            table = Table('stock_move')
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.quantity, table.internal_quantity], [9, 9],
+                    where=table.id == moves[1].id))
+            Transaction().cache.clear()
+            result = check(admin)
+            self.assertFalse(result['intact'])
+            self.assertIn(
+                f"sequence 2 (move {moves[1].id}, hash)", result['message'])
+
+    @with_transaction()
     def test_cancel_shipped_transfer_returns_goods(self):
         "Cancelling a shipped transfer brings the goods back with new moves"
         pool = Pool()
