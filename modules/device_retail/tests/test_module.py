@@ -184,6 +184,79 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                 Lot(unit.id).current_location, downtown.storage_location)
 
     @with_transaction()
+    def test_each_role_opens_its_daily_work(self):
+        """Under Device Retail each role finds its own folders, none empty,
+        and every entry opens for the role as the client opens it: its
+        views load and its list reads, its wizard starts"""
+        pool = Pool()
+        Menu = pool.get('ir.ui.menu')
+        ModelData = pool.get('ir.model.data')
+        CreateBranch = pool.get('stock.branch.create', type='wizard')
+        company = create_company()
+        with set_company(company):
+            branch = CreateBranch.create_branch(name="Downtown", code='DT')
+            top = ModelData.get_id('device_retail', 'menu_device_retail')
+            roles = {
+                'cashier': {'Front Desk'},
+                'technician': {'Workshop'},
+                'stock_clerk': {'Stock Room'},
+                'branch_manager': {
+                    'Front Desk', 'Workshop', 'Stock Room', 'Branch',
+                    'Configuration'},
+                'accountant': {'Accounts', 'Configuration'},
+                'auditor': {'Audit'},
+                }
+            defined = {}
+            for menu in Menu.search([('parent', 'child_of', [top])]):
+                defined.setdefault(menu.parent, set()).add(menu)
+            for role, folders in roles.items():
+                user = create_staff_user(company, role, branches=[branch])
+                with self.subTest(role=role), acting_as(user):
+                    menus = Menu.search([('parent', 'child_of', [top])])
+                    children = {}
+                    for menu in menus:
+                        children.setdefault(menu.parent, set()).add(menu)
+                    self.assertEqual(
+                        {m.name for m in children[Menu(top)]}, folders)
+                    # No entry is hidden from its role: all the folder's work
+                    for folder in children[Menu(top)]:
+                        self.assertEqual(
+                            {m.name for m in children.get(folder, [])},
+                            {m.name for m in defined[folder]}, folder.name)
+                    for menu in menus:
+                        if not menu.action:
+                            self.assertTrue(
+                                children.get(menu), menu.complete_name)
+                            continue
+                        with self.subTest(menu=menu.complete_name):
+                            self.open_action(menu.action)
+
+    def open_action(self, action):
+        "Open action as the client does for the user of the transaction"
+        pool = Pool()
+        transaction = Transaction()
+        if action.__name__ == 'ir.action.wizard':
+            Wizard = pool.get(action.wiz_name, type='wizard')
+            with transaction.set_context(action_id=action.action.id):
+                session_id, start, _ = Wizard.create()
+                # execute is not access checked over RPC but for its groups
+                with transaction.set_context(_check_access=False):
+                    result = Wizard.execute(session_id, {}, start)
+                self.assertIn('view', result)
+                Wizard.delete(session_id)
+            return
+        self.assertEqual(action.__name__, 'ir.action.act_window')
+        Model = pool.get(action.res_model)
+        views = [(v.view.id, v.view.type) for v in action.act_window_views]
+        views = views or [(None, 'tree'), (None, 'form')]
+        fields = set()
+        for view_id, view_type in views:
+            fields.update(Model.fields_view_get(
+                    view_id=view_id, view_type=view_type)['fields'])
+        records = Model.search([], limit=5)
+        Model.read([r.id for r in records], sorted(fields))
+
+    @with_transaction()
     def test_list_views_open_in_the_web_client(self):
         "No list shows a date-time column sao 8.0 cannot build"
         # sao's list columns have no datetime or timestamp widget: Tryton
