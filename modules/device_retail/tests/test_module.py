@@ -1,6 +1,10 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import csv
+import os
+from pathlib import Path
+
 from defusedxml import ElementTree
 
 from trytond.modules.company.tests import (
@@ -14,6 +18,9 @@ from trytond.modules.repair.tests.tools import create_shop, create_unit
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+
+DOC = Path(__file__).resolve().parent.parent / 'doc'
 
 
 class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
@@ -255,6 +262,63 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                     view_id=view_id, view_type=view_type)['fields'])
         records = Model.search([], limit=5)
         Model.read([r.id for r in records], sorted(fields))
+
+    @with_transaction()
+    def test_role_matrix(self):
+        """Each role's rights on every model and its buttons are those of
+        the written matrix (doc/role_matrix.csv, doc/role_buttons.csv)
+
+        ROLE_MATRIX_WRITE=1 rewrites both files from the pool, for review
+        in the diff, when a change of rights is meant."""
+        pool = Pool()
+        Access = pool.get('ir.model.access')
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        company = create_company()
+        roles = list(STAFF_ROLE_GROUPS)
+        models = sorted(name for name, Model in pool.iterobject()
+            if issubclass(Model, ModelStorage)
+            and not name.startswith(('ir.', 'res.')))
+        buttons = [(m, b) for m in models
+            for b in sorted(getattr(pool.get(m), '_buttons', {}))]
+        rights = {m: [] for m in models}
+        clicks = {b: [] for b in buttons}
+        with set_company(company):
+            for role in roles:
+                user = create_staff_user(company, role)
+                with acting_as(user):
+                    access = Access.get_access(models)
+                    groups = set(User.get_groups())
+                    for model in models:
+                        perms = access[model]
+                        rights[model].append(''.join(
+                                letter if perms[perm] else '-'
+                                for letter, perm in [('r', 'read'),
+                                    ('c', 'create'), ('w', 'write'),
+                                    ('d', 'delete')]))
+                    for model, name in buttons:
+                        button_groups = Button.get_groups(model, name)
+                        allowed = (groups & button_groups if button_groups
+                            else access[model]['write'])
+                        clicks[model, name].append('x' if allowed else '-')
+        matrix = [['model'] + roles] + [[m] + rights[m] for m in models]
+        button_matrix = [['model', 'button'] + roles] + [
+            [m, b] + clicks[m, b] for m, b in buttons]
+        doc = DOC
+        for name, rows in [('role_matrix.csv', matrix),
+                ('role_buttons.csv', button_matrix)]:
+            path = doc / name
+            if os.environ.get('ROLE_MATRIX_WRITE'):
+                with open(path, 'w', newline='') as file:
+                    csv.writer(file, lineterminator='\n').writerows(rows)
+            with open(path, newline='') as file:
+                written = list(csv.reader(file))
+            missing = [r for r in rows if r not in written]
+            extra = [r for r in written if r not in rows]
+            self.assertEqual((missing, extra), ([], []),
+                f"{name}: the pool gives the first rows, the matrix the "
+                "second; fix the rights, or the matrix if the change is "
+                "meant (ROLE_MATRIX_WRITE=1)")
 
     @with_transaction()
     def test_list_views_open_in_the_web_client(self):
