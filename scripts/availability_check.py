@@ -17,7 +17,7 @@ usage.
 import sys
 import time
 
-from script_setup import argument_parser, start_pool
+from script_setup import argument_parser, locking_transaction, start_pool
 
 
 def main(argv=None):
@@ -26,7 +26,7 @@ def main(argv=None):
         help="replace the drifted rows by the ledger's figures")
     args = parser.parse_args(argv)
 
-    from trytond.transaction import Transaction, TransactionError
+    from trytond.transaction import Transaction
     pool = start_pool(args)
     started = time.monotonic()
     with Transaction().start(args.database, 0):
@@ -42,15 +42,8 @@ def main(argv=None):
         elapsed = time.monotonic() - started
         print(f"availability check: {len(drifts)} drifts in {elapsed:.1f} s")
     if drifts and args.rebuild:
-        extras = {}
-        while True:
-            try:
-                # The rebuild locks the rows first, restarting once.
-                with Transaction().start(args.database, 0, **extras):
-                    fixed = Availability.rebuild()
-                break
-            except TransactionError as error:
-                error.fix(extras)
+        # The rebuild locks the rows first
+        fixed = locking_transaction(args.database, Availability.rebuild)
         print(f"availability check: rebuilt {fixed} rows")
         return 0
     return 1 if drifts else 0

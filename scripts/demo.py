@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +42,7 @@ STAFF = [
     ('cashier', "Cashier / front desk, Downtown"),
     ('clerk', "Stock clerk, Central Warehouse"),
     ('technician', "Technician, Downtown"),
+    ('technician2', "Technician, Downtown (checks the other's repairs)"),
     ('accountant', "Accountant"),
     ('auditor', "Auditor, read-only"),
     ]
@@ -433,6 +435,11 @@ def serve(args):
     log(f"starting the server on port {args.port}")
     url = f"http://localhost:{args.port}/"
     process = subprocess.Popen(command, cwd=ROOT)
+    # Ctrl-C, or a service manager's TERM, stops the server cleanly, even
+    # where the shell started the command with interrupts ignored (in
+    # the background, or under nohup)
+    for signum in [signal.SIGINT, signal.SIGTERM]:
+        signal.signal(signum, stop_serving)
     try:
         wait_until_answering(process, url)
         print_logins(args, url)
@@ -450,6 +457,10 @@ def serve(args):
         if process.poll() is None:
             process.terminate()
             process.wait()
+
+
+def stop_serving(signum, frame):
+    raise KeyboardInterrupt
 
 
 def wait_until_answering(process, url, timeout=300):

@@ -16,11 +16,13 @@ from decimal import Decimal
 
 from proteus import Model, Wizard
 from proteus import config as proteus_config
+from proteus.config import get_config
 from trytond.modules.account.tests.tools import create_chart
 from trytond.modules.company.tests.tools import create_company
 from trytond.modules.device_retail.tests.tools import (
     create_branch, create_sale_point, create_staff_user,
     imei_with_check_digit, receive, setup_accounting)
+from trytond.tests.tools import set_user
 
 # Type allocation codes of the demo phones; the rest of an IMEI is a serial.
 PHONES = [
@@ -42,6 +44,8 @@ ACCESSORIES = [
     ("Phone Battery Replacement Kit", Decimal('49'), Decimal('18'), 365, [
             ('BK-2501', 15, 300), ('BK-2508', 25, 60)]),
     ]
+# Adjustments worth more than this, at cost, need a manager's approval
+ADJUSTMENT_THRESHOLD = Decimal('100')
 # What the owners paid in to start the shop
 CAPITAL = Decimal('250000')
 
@@ -141,15 +145,24 @@ def create_accessories(category, unit):
 
 
 def stock_branches(branches, supplier, phones, accessories, today):
+    """Receive the phones, graded (the last of each model at the central
+    warehouse is an open box), and the accessories into every branch"""
+    Grade = Model.get('stock.lot.grade')
+    new, = Grade.find([('code', '=', 'new')])
+    open_box, = Grade.find([('code', '=', 'open_box')])
     serial = 100000
     for index, warehouse in enumerate(branches):
         items = []
         for product, tac, cost in phones:
             lots = []
-            for _ in range(3 if index else 6):
+            count = 3 if index else 6
+            for number in range(count):
                 serial += 1
-                lots.append({'imei': imei_with_check_digit(
-                            f'{tac}{serial:06d}')})
+                grade = open_box if not index and number == count - 1 else new
+                lots.append({
+                        'imei': imei_with_check_digit(f'{tac}{serial:06d}'),
+                        'grade': grade,
+                        })
             items.append((product, len(lots), cost, lots))
         for product, cost, shelf_life, batches in accessories:
             if shelf_life is None:
@@ -308,6 +321,207 @@ def create_warranty_policies():
     return policies
 
 
+def sell_phones(point, buyers, phone):
+    """Sell one phone at the till to each buyer, scanned and paid in cash:
+    each goes home with its warranty, which the demo's claim and return
+    start from"""
+    Lot = Model.get('stock.lot')
+    PaymentMethod = Model.get('sale.point.payment.method')
+    Sale = Model.get('sale.point.sale')
+    cash, = PaymentMethod.find([('cash', '=', True)])
+    lots = Lot.find([
+            ('product', '=', phone.id),
+            ('state', '=', 'available'),
+            ('current_location', '=', point.storage_location.id),
+            ], order=[('id', 'ASC')], limit=len(buyers))
+    for buyer, lot in zip(buyers, lots):
+        sale = Sale(point=point, party=buyer)
+        sale.save()
+        scan = sale.click('scan')
+        scan.form.scans = lot.imei
+        scan.execute('add')
+        payment = sale.click('pay')
+        payment.form.method = cash
+        payment.execute('pay')
+        sale.click('post')
+    return lots
+
+
+def set_up_workshop(accounting, supplier, branch, unit, today):
+    """The workshop's services, a spare screen in stock at the branch,
+    bought and invoiced, the model customers bring in, and the repair
+    configuration"""
+    Configuration = Model.get('repair.configuration')
+    Invoice = Model.get('account.invoice')
+    Template = Model.get('product.template')
+    Uom = Model.get('product.uom')
+    hour, = Uom.find([('name', '=', 'Hour')])
+
+    def product(name, type_, uom, price, **values):
+        template = Template(name=name, type=type_, default_uom=uom)
+        template.account_category = accounting['account_category']
+        template.list_price = price
+        template.salable = values.pop('salable', True)
+        for field, value in values.items():
+            setattr(template, field, value)
+        template.save()
+        return template.products[0]
+    labour = product("Repair Labour", 'service', hour, Decimal('45'))
+    diagnosis = product("Diagnosis", 'service', unit, Decimal('15'))
+    screen = product("Nova X1 Screen", 'goods', unit, Decimal('120'),
+        purchasable=True, repair_tier='original', cost_price_method='fifo')
+    # Last year's model: the shop repairs it but no longer sells it
+    older = product("Nova X0", 'goods', unit, Decimal('0'),
+        salable=False, tracking='imei')
+
+    receive(branch, supplier, [(screen, 4, Decimal('40'), None)])
+    invoices = Invoice.find([
+            ('type', '=', 'in'), ('state', '=', 'draft'),
+            ('party', '=', supplier.id)])
+    for invoice in invoices:
+        invoice.invoice_date = today
+        invoice.reference = f"AH-{invoice.id:05d}"
+    Invoice.save(invoices)
+    Invoice.click(invoices, 'post')
+
+    configuration = Configuration(1)
+    configuration.labour_cost = Decimal('20')
+    configuration.minimum_margin = Decimal('0.3')
+    configuration.diagnostic_product = diagnosis
+    configuration.diagnostic_fee = Decimal('15')
+    configuration.save()
+    return labour, screen, older
+
+
+def as_staff(login):
+    "Work as the staff user login from now on"
+    User = Model.get('res.user')
+    user, = User.find([('login', '=', login)])
+    set_user(user)
+    return user
+
+
+def take_in_repairs(branch, customers, older, labour, screen):
+    """Repair jobs at every stage, each step done by the role whose job
+    it is: one waiting for its diagnosis, one quoted waiting for the
+    customer, one waiting for its quality check by another technician and
+    one delivered"""
+    Job = Model.get('repair.job')
+    alice, bob, chen = customers
+    as_staff('cashier')
+    jobs = []
+    for number, (customer, problem) in enumerate([
+                (alice, "Does not charge"),
+                (bob, "Battery drains in two hours"),
+                (chen, "Screen cracked after a fall"),
+                (alice, "Screen flickers"),
+                ], 1):
+        take_in = Wizard('repair.job.take_in')
+        take_in.form.warehouse = branch
+        take_in.form.customer = customer
+        take_in.form.code = imei_with_check_digit(f'35209010{number:06d}')
+        take_in.form.product = older
+        take_in.form.problem = problem
+        take_in.form.accessories = "Case"
+        take_in.execute('take_in')
+        jobs.append(take_in.actions[0][0].id)
+    _, battery, cracked, flicker = jobs
+
+    def diagnose(job_id, findings, part=None, hours=Decimal('0.5')):
+        technician = as_staff(
+            'technician' if job_id == battery else 'technician2')
+        job = Job(job_id)
+        job.findings = findings
+        job.click('diagnose')
+        if part:
+            job.lines.new(type='part', product=part)
+        line = job.lines.new(type='labour', product=labour)
+        line.technician = technician
+        line.billing = 'time'
+        line.hours = hours
+        job.click('quote')
+    diagnose(battery, "Battery worn out: to replace", hours=Decimal('1'))
+    diagnose(cracked, "Display and digitizer broken", screen, Decimal('1.5'))
+    diagnose(flicker, "Display connector damaged", screen)
+
+    as_staff('cashier')
+    for job_id in [cracked, flicker]:
+        job = Job(job_id)
+        job.consent = "In person, signed the quote"
+        job.click('approve')
+    as_staff('technician2')
+    for job_id in [cracked, flicker]:
+        job = Job(job_id)
+        job.click('start')
+        job.click('complete')
+    # The other technician checks the repair; the front desk delivers it
+    as_staff('technician')
+    Job(cracked).click('pass_check')
+    as_staff('cashier')
+    Job(cracked).click('deliver')
+    return jobs
+
+
+def give_staff_work(branches, customers, sold, older, labour, screen):
+    """Work waiting for each role: repairs at every stage, a warranty
+    claim, a return to inspect, a transfer in transit and a count to do"""
+    Claim = Model.get('warranty.claim')
+    Inventory = Model.get('stock.inventory')
+    Location = Model.get('stock.location')
+    Lot = Model.get('stock.lot')
+    Return = Model.get('stock.shipment.out.return')
+    Transfer = Model.get('stock.shipment.internal')
+    central, downtown, airport = branches
+    alice = customers[0]
+    admin = get_config().user
+
+    take_in_repairs(downtown, customers, older, labour, screen)
+
+    # Bob's phone does not charge: the front desk files his claim
+    as_staff('cashier')
+    claim = Claim(lot=Lot(sold[1].id), problem="Does not charge")
+    claim.save()
+
+    # Alice brings her phone back: it waits in quarantine for a technician
+    as_staff('manager')
+    customer_return = Return(customer=alice, warehouse=Location(downtown.id))
+    customer_return.save()
+    scan = customer_return.click('scan')
+    scan.form.scans = sold[0].imei
+    # A till sale has no sale order to be the return's origin: the
+    # manager confirms the warning, as the client would ask
+    get_config().skip_warning = True
+    try:
+        scan.execute('receive')
+    finally:
+        get_config().skip_warning = False
+
+    # The airport sends two phones back to the central warehouse
+    phones = Lot.find([
+            ('state', '=', 'available'),
+            ('imei', '!=', None),
+            ('current_location', '=', airport.storage_location.id),
+            ], order=[('id', 'ASC')], limit=2)
+    transfer = Transfer()
+    transfer.from_location = Location(airport.storage_location.id)
+    transfer.to_location = Location(central.storage_location.id)
+    for lot in phones:
+        move = transfer.moves.new(product=lot.product, quantity=1)
+        move.from_location = transfer.from_location
+        move.to_location = transfer.to_location
+    transfer.click('wait')
+    dispatch = transfer.click('dispatch_scan')
+    dispatch.form.scans = '\n'.join(l.imei for l in phones)
+    dispatch.execute('confirm')
+
+    # The central shelf is due for its blind count
+    as_staff('clerk')
+    count = Inventory(location=Location(central.storage_location.id))
+    count.blind = True
+    count.save()
+    set_user(admin)
+
+
 def main(argv=None):
     args = parse_args(argv)
     config = proteus_config.set_trytond(
@@ -371,14 +585,21 @@ def main(argv=None):
         accounting, suppliers[0], points[0], untracked, today)
     log(f"capital, {invoices} supplier invoices (one paid) and till "
         "sales posted")
+    create_warranty_policies()
+    log("warranty policies created: new and refurbished phones")
+    sold = sell_phones(points[0], customers[:2], phones[-1][0])
+    log(f"{len(sold)} phones sold at {points[0].name}, with their warranty")
     session = close_till(points[0], accounting['accounts'])
     log(f"cash session of {points[0].name} counted at "
         f"{session.end_amount}, closed and posted")
     create_count_schedules(
         [(downtown, 'weeks'), (airport, 'months')], today)
     log("count schedules created: Downtown weekly, Airport monthly")
-    create_warranty_policies()
-    log("warranty policies created: new and refurbished phones")
+    StockConfiguration = Model.get('stock.configuration')
+    stock_configuration = StockConfiguration(1)
+    stock_configuration.adjustment_approval_threshold = ADJUSTMENT_THRESHOLD
+    stock_configuration.save()
+    log(f"adjustments worth more than {ADJUSTMENT_THRESHOLD} need a manager")
 
     User = Model.get('res.user')
     for login, name, role, branch in [
@@ -386,6 +607,7 @@ def main(argv=None):
             ('cashier', "Casey Cashier", 'cashier', downtown),
             ('clerk', "Cleo Clerk", 'stock_clerk', central),
             ('technician', "Theo Technician", 'technician', downtown),
+            ('technician2', "Tess Technician", 'technician', downtown),
             ('accountant', "Ada Accountant", 'accountant', None),
             ('auditor', "Aud Itor", 'auditor', None),
             ]:
@@ -398,6 +620,16 @@ def main(argv=None):
     admin.warehouse = downtown
     admin.save()
     log("staff users created")
+    labour, screen, older = set_up_workshop(
+        accounting, suppliers[1], downtown, unit, today)
+    log("workshop set up: labour, diagnosis, spare screens in stock")
+    give_staff_work(branches, customers, sold, older, labour, screen)
+    log("work waiting for each role: repairs at every stage, a warranty "
+        "claim, a return to inspect, a transfer in transit, a count to do")
+    Cron = Model.get('ir.cron')
+    seal, = Cron.find([('method', '=', 'stock.move|seal_ledger')])
+    seal.click('run_once')
+    log("stock ledger sealed, as its nightly task does")
 
     # The shop is configured: the first login must not open the module
     # configuration wizard.

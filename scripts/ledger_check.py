@@ -16,7 +16,7 @@ Exit codes: 0 intact, 1 broken, 2 bad usage.
 """
 import sys
 
-from script_setup import argument_parser, start_pool
+from script_setup import argument_parser, locking_transaction, start_pool
 
 
 def main(argv=None):
@@ -27,13 +27,13 @@ def main(argv=None):
 
     from trytond.transaction import Transaction
     pool = start_pool(args)
-    with Transaction().start(args.database, 0) as transaction:
-        Move = pool.get('stock.move')
-        Company = pool.get('company.company')
-        if args.seal:
-            sealed = Move.seal_ledger()
-            transaction.commit()
-            print(f"ledger check: sealed {sealed} moves", flush=True)
+    Move = pool.get('stock.move')
+    Company = pool.get('company.company')
+    if args.seal:
+        # Sealing locks the chain's head first
+        sealed = locking_transaction(args.database, Move.seal_ledger)
+        print(f"ledger check: sealed {sealed} moves", flush=True)
+    with Transaction().start(args.database, 0, readonly=True):
         companies = Company.search([])
         broken = Move.verify_ledger(companies)
         for company in companies:

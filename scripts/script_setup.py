@@ -24,3 +24,18 @@ def start_pool(args):
     pool = Pool(args.database)
     pool.init()
     return pool
+
+
+def locking_transaction(database, func):
+    """Return func() run in a transaction of database as root, committed.
+
+    A transaction that must lock records first is restarted holding those
+    locks, as trytond's dispatcher and cron do."""
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(database, 0, **extras):
+                return func()
+        except TransactionError as error:
+            error.fix(extras)

@@ -87,6 +87,32 @@ def check_script(shop, script, *args):
         capture_output=True, text=True, timeout=600)
 
 
+TRYTON_CLIENT = '>=8.0,<8.1'
+SYSTEM_PYTHON = '/usr/bin/python3'
+GTK_CHECK = (
+    "import gi; gi.require_version('Gtk', '3.0'); "
+    "from gi.repository import Gtk; gi.require_foreign('cairo')")
+
+
+def ensure_tryton_client(var=ROOT / 'var'):
+    """The tryton command of the desktop client, installed once from PyPI
+    into var/tryton-client: a virtualenv of the system Python, which has
+    GTK 3.  None without GTK."""
+    if not os.path.exists(SYSTEM_PYTHON) or subprocess.run(
+            [SYSTEM_PYTHON, '-c', GTK_CHECK],
+            capture_output=True).returncode:
+        return None
+    venv = Path(var) / 'tryton-client'
+    tryton = venv / 'bin' / 'tryton'
+    if not tryton.exists():
+        subprocess.run([SYSTEM_PYTHON, '-m', 'venv',
+                '--system-site-packages', str(venv)], check=True)
+        subprocess.run([str(venv / 'bin' / 'python'), '-m', 'pip', 'install',
+                '-q', '--disable-pip-version-check',
+                f'tryton{TRYTON_CLIENT}'], check=True)
+    return tryton
+
+
 CHROMIUM_FLAGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
     '--no-first-run', '--disable-background-networking',
@@ -177,3 +203,216 @@ def console_errors(driver):
         if entry['level'] == 'SEVERE'
         and not (entry['source'] == 'network'
             and LOGIN_PROBE.search(entry['message']))]
+
+
+class Sao:
+    "The few gestures of a person in sao"
+
+    def __init__(self, browser, server, test):
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.browser = browser
+        self.server = server
+        self.test = test
+        self.wait = WebDriverWait(browser, 60)
+        self.shots = 0
+
+    def visible(self, xpath):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(
+            EC.visibility_of_element_located((By.XPATH, xpath)))
+
+    def clickable(self, xpath):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        return self.wait.until(
+            EC.element_to_be_clickable((By.XPATH, xpath)))
+
+    def click(self, xpath):
+        element = self.clickable(xpath)
+        element.click()
+        return element
+
+    def idle(self):
+        "Wait until sao has no request running"
+        self.wait.until(lambda d: d.execute_script(
+                "return !document.querySelector('.tab-content .loading, "
+                "#processing:not([style*=\"none\"])')"))
+
+    def shot(self, name):
+        self.shots += 1
+        return screenshot(
+            self.browser, self.test, f'{self.shots:02d}-{name}')
+
+    def dialogs(self):
+        from selenium.webdriver.common.by import By
+        return [d for d in self.browser.find_elements(
+                By.CSS_SELECTOR, '.modal-dialog') if d.is_displayed()]
+
+    def dialog_title(self, dialog):
+        from selenium.webdriver.common.by import By
+        titles = dialog.find_elements(By.CSS_SELECTOR, '.modal-header h4')
+        return titles[0].text.strip() if titles else ''
+
+    def tabs(self):
+        "The titles of the open tabs"
+        return self.browser.execute_script(
+            "return Array.from(document.querySelectorAll("
+            "'#tablist li > a > span[title]'), e => e.title)")
+
+    def go(self, path):
+        "Open path in sao, as a link would, without reloading the page"
+        self.browser.execute_script(
+            'window.location.hash = arguments[0]',
+            f'#{self.server.database}/{path}')
+
+    def menu_row(self, title):
+        return ('//*[@id="menu"]//div[contains(@class, "column-char")]'
+            f'[@title="{title}"]')
+
+    def menu_entry(self, folder, name):
+        "The entry name of folder: names repeat between folders"
+        return (self.menu_row(folder).replace('//div', '//tr[.//div', 1)
+            + ']/following-sibling::tr'
+            f'[.//div[contains(@class, "column-char")][@title="{name}"]][1]'
+            '//div[contains(@class, "column-char")]')
+
+    def expand(self, folder, name):
+        "Unfold folder until its entry name shows"
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+        xpath = self.menu_entry(folder, name)
+        for _ in range(3):
+            try:
+                WebDriverWait(self.browser, 3).until(lambda d: [
+                        e for e in d.find_elements(By.XPATH, xpath)
+                        if e.is_displayed()])
+                return
+            except TimeoutException:
+                self.click(self.menu_row(folder))
+        raise AssertionError(f"{folder} does not unfold to {name}")
+
+    def open_entry(self, folder, name):
+        """Click the menu entry; return 'tab' or 'wizard' once it shows,
+        failing on an error dialog"""
+        before = len(self.tabs())
+        path = f"Device Retail / {folder} / {name}"
+        self.expand(folder, name)
+        self.click(self.menu_entry(folder, name))
+
+        def opened(driver):
+            for dialog in self.dialogs():
+                title = self.dialog_title(dialog)
+                if title == name:
+                    return 'wizard'
+                raise AssertionError(
+                    f"{path}: a dialog {title!r}: {dialog.text}")
+            tabs = self.tabs()
+            if len(tabs) > before and tabs[-1] == path:
+                return 'tab'
+            return False
+        kind = self.wait.until(opened)
+        self.idle()
+        if kind == 'tab':
+            # The list or form has loaded without an error dialog
+            assert not self.dialogs(), (path, self.dialogs()[0].text)
+        return kind
+
+    def close_dialog(self):
+        "Leave the wizard by its Cancel or Close button"
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as EC
+        dialog, = self.dialogs()
+        button, = [b for b in dialog.find_elements(
+                By.CSS_SELECTOR, '.modal-footer button')
+            if b.text.strip().lower() in {'cancel', 'close'}]
+        button.click()
+        self.wait.until(EC.staleness_of(dialog))
+
+    def close_tab(self):
+        from selenium.webdriver.common.by import By
+        count = len(self.tabs())
+        self.browser.find_element(
+            By.CSS_SELECTOR, '#tablist li.active button.close').click()
+        self.wait.until(lambda d: len(self.tabs()) == count - 1)
+
+    def fill(self, name, text, dialog=False):
+        "Type text into the field called name, then leave it"
+        from selenium.webdriver.common.keys import Keys
+        scope = '//div[contains(@class, "modal-dialog")]' if dialog else ''
+        self.idle()
+        field = self.clickable(
+            f'{scope}//*[self::input or self::textarea][@name="{name}"]'
+            '[not(@readonly)]')
+        field.send_keys(Keys.CONTROL, 'a')
+        field.send_keys(text)
+        field.send_keys(Keys.TAB)
+        return field
+
+    def choose(self, name, text, dialog=False):
+        """Fill a many-to-one field, picking the record named text in the
+        search dialog when several match"""
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+        field = self.fill(name, text, dialog=dialog)
+        for _ in range(3):
+            try:
+                WebDriverWait(self.browser, 5).until(
+                    lambda d: text in field.get_attribute('value'))
+                return
+            except TimeoutException:
+                rows = self.browser.find_elements(By.XPATH,
+                    '//div[contains(@class, "modal-dialog")]//table'
+                    f'//tr[.//*[contains(text(), "{text}")]]')
+                if rows:
+                    ActionChains(self.browser).double_click(
+                        rows[-1]).perform()
+        assert text in field.get_attribute('value'), (name, text)
+
+    def state_is(self, text):
+        "Wait until the form's state shows text"
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import Select
+
+        def shown(driver):
+            try:
+                return any(Select(e).first_selected_option.text == text
+                    for e in driver.find_elements(
+                        By.XPATH, '//select[@name="state"]')
+                    if e.is_displayed())
+            except StaleElementReferenceException:
+                return False
+        self.wait.until(shown)
+
+    def confirm(self):
+        """Answer OK or Yes to the questions a person would accept: "Are
+        you sure?" and the warning of a receipt without a purchase
+        order"""
+        from selenium.common.exceptions import (
+            ElementNotInteractableException, StaleElementReferenceException,
+            TimeoutException)
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def accept(driver):
+            for button in driver.find_elements(By.CSS_SELECTOR,
+                    '.modal-dialog .modal-footer button'):
+                try:
+                    if (button.is_displayed()
+                            and button.text.strip().lower() in {'ok', 'yes'}):
+                        button.click()
+                        return True
+                except (ElementNotInteractableException,
+                        StaleElementReferenceException):
+                    pass  # still fading in, or gone
+            return False
+        while True:
+            try:
+                WebDriverWait(self.browser, 3).until(accept)
+            except TimeoutException:
+                return
+            self.idle()

@@ -26,6 +26,7 @@ STAFF_ROLES = {
     'cashier': 'Cashier / Front Desk',
     'clerk': 'Stock Clerk',
     'technician': 'Technician',
+    'technician2': 'Technician',
     'accountant': 'Accountant',
     'auditor': 'Auditor',
     }
@@ -99,9 +100,9 @@ def test_demo_serves_quietly(demo_shop):
     assert not [l for l in output if 'HTTP/1.1' in l or 'POST /' in l], (
         output)
     assert output[-1] == 'demo: stopped', output
-    logins = output.index('demo: serving; press Ctrl-C to stop')
-    assert [l.split()[1] for l in output[logins - 7:logins]] == [
-        'admin', *STAFF_ROLES], output
+    end = output.index('demo: serving; press Ctrl-C to stop')
+    logins = output[end - len(STAFF_ROLES) - 1:end]
+    assert [l.split()[1] for l in logins] == ['admin', *STAFF_ROLES], output
 
 
 def test_branches_and_accounting(admin):
@@ -148,8 +149,16 @@ def test_phones_have_valid_unique_imeis_in_stock(admin):
     lots = Lot.find([('product', 'in', [p.id for p in phones])])
     numbers = [l.imei for l in lots]
     assert all(l.number == l.imei for l in lots)
-    assert {l.current_warehouse.code for l in lots} == {'WH', 'DT', 'AP'}
+    # Two sold at the till (one came back), two in transit
+    assert {l.current_warehouse.code for l in lots
+        if l.current_warehouse} == {'WH', 'DT', 'AP'}
+    assert len([l for l in lots if not l.current_warehouse]) == 3
     assert all(l.unit_cost and l.supplier for l in lots)
+    # Graded: the last of each model received centrally is an open box
+    grades = [(l.current_warehouse.code if l.current_warehouse else None,
+            l.grade.code) for l in lots]
+    assert grades.count(('WH', 'open_box')) == 5
+    assert {g for _, g in grades} == {'new', 'open_box'}
     assert len(numbers) == 5 * (6 + 3 + 3)
     assert len(set(numbers)) == len(numbers)
     assert all(imei.is_valid(n) and len(n) == 15 for n in numbers)
@@ -214,25 +223,95 @@ def test_balance_sheet_and_income_statement(admin):
 
     invoices = Invoice.find([('type', '=', 'in')])
     assert {i.state for i in invoices} == {'posted', 'paid'}
+    Lot = Model.get('stock.lot')
     sales = Sale.find([])
-    assert len(sales) == 2 and {s.state for s in sales} == {'posted'}
+    assert len(sales) == 4 and {s.state for s in sales} == {'posted'}
     unpaid = sum(i.total_amount for i in invoices if i.state == 'posted')
     paid = sum(i.total_amount for i in invoices if i.state == 'paid')
     assert balance('3.1.1') == -250000
     assert balance('2.1.1') == -unpaid
     assert balance('1.1.1') == 250000 - paid + sum(s.total for s in sales)
-    # Continental: purchases less the stock kept are the cost of sales,
-    # the cost of the 3 cables (3 each) and 4 cases (5 each) sold.
+    # Continental: purchases less the stock kept are the cost of sales:
+    # the 3 cables (3 each) and 4 cases (5 each) sold, the phone sold to
+    # Bob (Alice's came back to stock at its cost) and the 2 screens (40
+    # each) used in repairs.
     assert balance('5.1.1') == paid + unpaid
     revenue = sum(s.total - s.total_tax for s in sales)
     assert amount("Revenue") == revenue
-    assert amount("Cost of Sales") == -(3 * 3 + 4 * 5)
+    bobs_phone, = Lot.find([
+            ('owner.name', '=', "Bob Martin"),
+            ('product.template.salable', '=', True),
+            ])
+    cost_of_sales = 3 * 3 + 4 * 5 + bobs_phone.unit_cost + 2 * 40
+    assert amount("Cost of Sales") == -cost_of_sales
     profit = amount("Current Period Profit or Lost")
-    assert profit == revenue - (3 * 3 + 4 * 5) > 0
+    assert profit == revenue - cost_of_sales > 0
     # The balance sheet balances, the profit in the equity.
     assert amount("Equity / capital") == 250000 + profit
     assert (amount("Assets") + amount("Liabilities")
         + amount("Equity / capital")) == 0
+
+
+def staff(server, login):
+    "A proteus configuration logged in as the demo user login"
+    return proteus_config.set_xmlrpc(server.xmlrpc_url(login, PASSWORD))
+
+
+def test_each_role_finds_work_waiting(demo_server, admin):
+    """Each role logs in to work it can do, made in the demo by the roles
+    themselves"""
+    try:
+        # The front desk: a quote to put to the customer, a repaired
+        # phone delivered, a warranty claim to decide
+        config = staff(demo_server, 'cashier')
+        Job = Model.get('repair.job', config=config)
+        Claim = Model.get('warranty.claim', config=config)
+        assert {j.state for j in Job.find([])} == {
+            'intake', 'quoted', 'quality_check', 'delivered'}
+        quoted, = Job.find([('state', '=', 'quoted')])
+        assert quoted.total > 0 and quoted.customer.name == "Bob Martin"
+        claim, = Claim.find([])
+        assert claim.state == 'draft' and claim.customer.name == "Bob Martin"
+
+        # The technician: a device to diagnose, another technician's repair
+        # to check, a returned phone to inspect
+        config = staff(demo_server, 'technician')
+        Job = Model.get('repair.job', config=config)
+        Inspection = Model.get('rma.inspection', config=config)
+        to_diagnose, = Job.find([('state', '=', 'intake')])
+        to_check, = Job.find([('state', '=', 'quality_check')])
+        assert to_check.repaired_by.login == 'technician2'
+        assert [l.product.name for l in to_check.lines
+            if l.type == 'part'] == ["Nova X1 Screen"]
+        inspection, = Inspection.find([('state', '=', 'pending')])
+        assert inspection.lot.owner.name == "Device Retail Demo Ltd"
+
+        # The clerk: two phones in transit from the airport, a blind count
+        config = staff(demo_server, 'clerk')
+        Transfer = Model.get('stock.shipment.internal', config=config)
+        Inventory = Model.get('stock.inventory', config=config)
+        transfer, = Transfer.find([('state', '=', 'shipped')])
+        assert transfer.to_location.code == 'STO'  # core's, centrally
+        assert len(transfer.outgoing_moves) == 2
+        count, = Inventory.find([('state', '=', 'draft')])
+        assert count.blind and count.location.code == 'STO'
+
+        # The manager: the transfer out of the airport, the claim
+        config = staff(demo_server, 'manager')
+        Transfer = Model.get('stock.shipment.internal', config=config)
+        Claim = Model.get('warranty.claim', config=config)
+        assert len(Transfer.find([('state', '=', 'shipped')])) == 1
+        assert len(Claim.find([('state', '=', 'draft')])) == 1
+
+        # A customer's device in the shop is still the customer's
+        config = staff(demo_server, 'auditor')
+        Lot = Model.get('stock.lot', config=config)
+        devices = Lot.find([('product.template.name', '=', "Nova X0")])
+        assert len(devices) == 4
+        assert {d.owner.name for d in devices} == {
+            "Alice Walker", "Bob Martin", "Chen Li"}
+    finally:
+        proteus_config.set_xmlrpc(demo_server.xmlrpc_url())
 
 
 def test_checklist_complete(admin):

@@ -89,7 +89,9 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
         accesses = Access.search([('group', '=', auditor)])
         models = {a.model for a in accesses}
         self.assertTrue(
-            {'stock.move', 'account.move.line', 'sale.point.sale'} <= models)
+            {'stock.move', 'account.move.line', 'sale.point.sale',
+                'stock.valuation.reconciliation',
+                'stock.valuation.snapshot'} <= models)
         for access in accesses:
             self.assertTrue(access.perm_read, access.model)
             self.assertFalse(
