@@ -268,7 +268,8 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
     @with_transaction()
     def test_role_matrix(self):
         """Each role's rights on every model and its buttons are those of
-        the written matrix (doc/role_matrix.csv, doc/role_buttons.csv)
+        the written matrix (doc/role_matrix.csv, doc/role_buttons.csv); an
+        export of a model the role cannot read is refused
 
         ROLE_MATRIX_WRITE=1 rewrites both files from the pool, for review
         in the diff, when a change of rights is meant."""
@@ -298,6 +299,12 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                                 for letter, perm in [('r', 'read'),
                                     ('c', 'create'), ('w', 'write'),
                                     ('d', 'delete')]))
+                        if not perms['read']:
+                            # A client's export is refused as its read is
+                            with self.subTest(role=role, model=model), \
+                                    self.assertRaises(AccessError):
+                                pool.get(model).export_data_domain(
+                                    [], ['id'], limit=1)
                     for model, name in buttons:
                         button_groups = Button.get_groups(model, name)
                         allowed = (groups & button_groups if button_groups
