@@ -28,7 +28,6 @@ STAFF_ROLE_GROUPS = {
         'quality.group_quality',
         'repair.group_repair_technician',
         'rma.group_rma',
-        'stock.group_stock',
         ],
     'stock_clerk': [
         'device_retail.group_stock_clerk',

@@ -330,6 +330,103 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                 "meant (ROLE_MATRIX_WRITE=1)")
 
     @with_transaction()
+    def test_refusals_name_the_roles_that_may(self):
+        """A button, a wizard or a model refused to a role names the roles
+        that may use it"""
+        pool = Pool()
+        Access = pool.get('ir.model.access')
+        ActionWizard = pool.get('ir.action.wizard')
+        Button = pool.get('ir.model.button')
+        ModelData = pool.get('ir.model.data')
+        Role = pool.get('res.role')
+        User = pool.get('res.user')
+        company = create_company()
+        roles = list(STAFF_ROLE_GROUPS)
+        names = {r: Role(ModelData.get_id('device_retail', 'role_' + r)).name
+            for r in roles}
+        models = sorted(name for name, Model in pool.iterobject()
+            if issubclass(Model, ModelStorage)
+            and not name.startswith(('ir.', 'res.')))
+        buttons = [(m, b) for m in models
+            for b in sorted(getattr(pool.get(m), '_buttons', {}))
+            if callable(getattr(pool.get(m), b, None))]
+        # Not Tryton's own housekeeping (activating modules rolls back)
+        wizards = {a.wiz_name: {g.id for g in a.action.groups}
+            for a in ActionWizard.search([('action.groups', '!=', None)])
+            if not a.wiz_name.startswith(('ir.', 'res.'))}
+
+        def refusal(call):
+            try:
+                call()
+            except (AccessError, AccessButtonError) as error:
+                return f'{error.message} {error.description}'
+            self.fail("not refused")
+
+        with set_company(company):
+            users = {r: create_staff_user(company, r) for r in roles}
+            may_click, may_run, groups = {}, {}, {}
+            for role, user in users.items():
+                with acting_as(user):
+                    groups[role] = set(User.get_groups())
+                    access = Access.get_access(models)
+                    for model, name in buttons:
+                        button_groups = Button.get_groups(model, name)
+                        if (groups[role] & button_groups if button_groups
+                                else access[model]['write']):
+                            may_click.setdefault((model, name), set()).add(
+                                role)
+                    for wizard, wizard_groups in wizards.items():
+                        if groups[role] & wizard_groups:
+                            may_run.setdefault(wizard, set()).add(role)
+            refused = named = 0
+            for role, user in users.items():
+                with acting_as(user):
+                    access = Access.get_access(models)
+                    for model, name in buttons:
+                        others = may_click.get((model, name), set())
+                        if role in others or not access[model]['read']:
+                            continue
+                        text = refusal(
+                            lambda: getattr(pool.get(model), name)([]))
+                        refused += 1
+                        with self.subTest(role=role, button=(model, name)):
+                            if others:
+                                named += 1
+                                self.assertTrue(
+                                    any(names[o] in text for o in others),
+                                    text)
+                    for wizard, wizard_groups in wizards.items():
+                        others = may_run.get(wizard, set())
+                        if role in others:
+                            continue
+                        text = refusal(pool.get(wizard, type='wizard').create)
+                        refused += 1
+                        with self.subTest(role=role, wizard=wizard):
+                            if others:
+                                named += 1
+                                self.assertTrue(
+                                    any(names[o] in text for o in others),
+                                    text)
+            self.assertGreater(refused, 100)
+            self.assertGreater(named, 100)
+            # The technician asks to approve the customer's quote
+            with acting_as(users['technician']):
+                text = refusal(lambda: pool.get('repair.job').approve([]))
+            self.assertIn("not allowed", text)
+            self.assertIn(names['cashier'], text)
+            self.assertIn(names['branch_manager'], text)
+            # The clerk starts the stock value reconciliation directly
+            with acting_as(users['stock_clerk']):
+                text = refusal(pool.get(
+                        'stock.valuation.reconcile', type='wizard').create)
+            self.assertIn(names['accountant'], text)
+            # A model's read refused: the stock clerk reads no cash session
+            with acting_as(users['stock_clerk']):
+                text = refusal(lambda: pool.get('sale.point.cash.session')
+                    .search([]))
+            self.assertIn(names['accountant'], text)
+
+    @with_transaction()
     def test_list_views_open_in_the_web_client(self):
         "No list shows a date-time column sao 8.0 cannot build"
         # sao's list columns have no datetime or timestamp widget: Tryton
