@@ -124,7 +124,8 @@ def _activate_module(modules, lang='en'):
     target = _closure(modules)
     if (lang == 'en' and name not in _cached_sets
             and not test_tryton.db_exist(test_tryton.DB_NAME)):
-        bases = [b for b, s in _cached_sets.items() if s < target]
+        # A set named otherwise with the same closure is the same database
+        bases = [b for b, s in _cached_sets.items() if s <= target]
         base = max(bases, key=lambda b: len(_cached_sets[b]), default=None)
         # Tryton's own modules first, cached apart: suite modules that
         # share them start from there.

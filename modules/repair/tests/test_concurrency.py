@@ -34,7 +34,8 @@ class RepairConcurrencyTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         drop_db()
-        activate_module(['repair'])
+        # The module test's set (with sale_point): one build for both
+        activate_module(['repair', 'sale_point'])
         status, error = in_transaction(
             {'_skip_warnings': True}, cls.setup_shop)
         assert status == 'done', error

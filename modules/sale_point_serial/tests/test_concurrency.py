@@ -35,8 +35,10 @@ class SalePointSerialConcurrencyTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         drop_db()
+        # The module test's set (stock_valuation comes with warranty's
+        # repair): one build for both
         activate_module(
-            ['sale_point_serial', 'sale_point_cash', 'stock_valuation'])
+            ['sale_point_serial', 'warranty', 'rma', 'sale_point_cash'])
         status, error = in_transaction(
             {'_skip_warnings': True}, cls.setup_shop)
         assert status == 'done', error
