@@ -6,15 +6,17 @@ from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .job import CLOSED_STATES
 
 
-class Turnaround(ModelSQL, ModelView):
+class Turnaround(BranchOwnedMixin, ModelSQL, ModelView):
     "Repair Turnaround per Branch"
     __name__ = 'repair.reporting.turnaround'
+    _branch_paths = ('warehouse',)
 
     company = fields.Many2One('company.company', "Company")
     warehouse = fields.Many2One('stock.location', "Branch")

@@ -12,6 +12,8 @@ class POS(BranchMixin, metaclass=PoolMeta):
 
     branch = _branch_field("Branch")
     _branch_fields = {'branch': 'storage_location'}
+    # A till whose storage is at no branch is the company's
+    _branch_optional = True
     walk_in_customer = fields.Many2One(
         'party.party', "Walk-in Customer", ondelete='RESTRICT',
         context={

@@ -12,7 +12,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Unique, fields
 from trytond.modules.product import round_price
 from trytond.modules.stock_availability import locking
-from trytond.modules.stock_branch.stock import ExportCheckedMixin
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.modules.stock_branch.transfer import parse_scans
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
@@ -23,8 +23,11 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import POSError, POSScanError, POSSubmitError, POSUnitError
 
 
-class POSSale(ExportCheckedMixin, metaclass=PoolMeta):
+class POSSale(BranchOwnedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.sale'
+    # Its lines and payments follow it through core's __access__
+    _branch_paths = ('point.branch',)
+    _branch_optional = True
 
     party = fields.Many2One(
         'party.party', "Customer",
@@ -490,8 +493,10 @@ class POSSale(ExportCheckedMixin, metaclass=PoolMeta):
         return cls.browse(result)
 
 
-class POSCashSession(ExportCheckedMixin, metaclass=PoolMeta):
+class POSCashSession(BranchOwnedMixin, metaclass=PoolMeta):
     __name__ = 'sale.point.cash.session'
+    _branch_paths = ('point.branch',)
+    _branch_optional = True
 
     @classmethod
     def get_current(cls, point):
@@ -507,7 +512,13 @@ class POSCashSession(ExportCheckedMixin, metaclass=PoolMeta):
         return super().get_current(point)
 
 
-class POSSaleLine(ExportCheckedMixin, metaclass=PoolMeta):
+class POSCashTransfer(BranchOwnedMixin, metaclass=PoolMeta):
+    __name__ = 'sale.point.cash.transfer'
+    _branch_paths = ('point.branch',)
+    _branch_optional = True
+
+
+class POSSaleLine(metaclass=PoolMeta):
     __name__ = 'sale.point.sale.line'
 
     lot = fields.Many2One(

@@ -6,13 +6,15 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 
-class InventoryAccuracy(ModelSQL, ModelView):
+class InventoryAccuracy(BranchOwnedMixin, ModelSQL, ModelView):
     "Stock accuracy of the done counts of each branch"
     __name__ = 'stock.inventory.accuracy'
+    _branch_paths = ('branch',)
 
     company = fields.Many2One('company.company', "Company", readonly=True)
     branch = fields.Many2One('stock.location', "Branch", readonly=True)

@@ -4,6 +4,7 @@
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -31,9 +32,11 @@ class Lot(metaclass=PoolMeta):
         return 0
 
 
-class Defect(ModelSQL, ModelView):
+class Defect(BranchOwnedMixin, ModelSQL, ModelView):
     "A unit marked defective: scrapped or sent to rework"
     __name__ = 'stock.lot.defect'
+    # Where it was found; its unit's rules apply too
+    _branch_paths = ('warehouse',)
 
     lot = fields.Many2One(
         'stock.lot', "Unit", required=True, readonly=True,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.modules.stock_branch.transfer import parse_scans
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
@@ -593,9 +594,10 @@ class InventoryLine(metaclass=PoolMeta):
                         inventory=line.inventory.rec_name))
 
 
-class InventorySnapshot(ModelSQL, ModelView):
+class InventorySnapshot(BranchOwnedMixin, ModelSQL, ModelView):
     "The stock expected when a count started"
     __name__ = 'stock.inventory.snapshot'
+    _branch_paths = ('inventory.branch',)
 
     inventory = fields.Many2One(
         'stock.inventory', "Count", required=True, readonly=True,

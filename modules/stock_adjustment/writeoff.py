@@ -9,14 +9,16 @@ from sql.conditionals import Case, Coalesce
 from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 
-class WriteOff(ModelSQL, ModelView):
+class WriteOff(BranchOwnedMixin, ModelSQL, ModelView):
     "Stock written off or found, with its reason"
     __name__ = 'stock.adjustment.write_off'
+    _branch_paths = ('branch',)
 
     date = fields.Date("Date", readonly=True)
     company = fields.Many2One('company.company', "Company", readonly=True)

@@ -8,6 +8,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .model import BranchOwnedMixin
+
 KINDS = [
     ('short', "Short"),
     ('over', "Over"),
@@ -65,9 +67,10 @@ class Discrepancy(ModelSQL, ModelView):
                     'stock_branch.msg_discrepancy_append_only'))
 
 
-class ShrinkageCase(Workflow, ModelSQL, ModelView):
+class ShrinkageCase(BranchOwnedMixin, Workflow, ModelSQL, ModelView):
     "A unit or quantity missing on arrival, for its sending branch"
     __name__ = 'stock.shrinkage.case'
+    _branch_paths = ('branch',)
 
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)

@@ -10,6 +10,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import BranchAccessError
+from .model import BranchOwnedMixin
 
 
 def _branch_field(string):
@@ -47,18 +48,8 @@ def _check_new_branches(location_ids, branch_ids):
             branch=Location(branch_ids[0]).rec_name))
 
 
-class ExportCheckedMixin:
-    "Export only what read may read: the record rules apply to export too"
-    __slots__ = ()
-
-    @classmethod
-    def export_data(cls, records, fields_names, header=False):
-        cls.read([r.id for r in records], ['id'])
-        return super().export_data(records, fields_names, header=header)
-
-
-class BranchMixin(ExportCheckedMixin):
-    """Store the branches of a record, for the branch record rules
+class BranchMixin(BranchOwnedMixin):
+    """Store the branches of a record, which scope it
 
     _branch_fields maps each stored branch field to the location field
     whose warehouse it holds."""
@@ -68,6 +59,8 @@ class BranchMixin(ExportCheckedMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        if not cls._branch_paths:
+            cls._branch_paths = tuple(cls._branch_fields)
         t = cls.__table__()
         for field in cls._branch_fields:
             cls._sql_indexes.add(
@@ -180,6 +173,8 @@ class BranchMixin(ExportCheckedMixin):
 
 class Move(BranchMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
+    # A move between places of no branch is the company's
+    _branch_optional = True
 
     from_branch = _branch_field("From Branch")
     to_branch = _branch_field("To Branch")
@@ -216,6 +211,13 @@ class Move(BranchMixin, metaclass=PoolMeta):
         return super()._get_origin() + ['stock.shrinkage.case']
 
     @classmethod
+    def _cost_price_context(cls, moves):
+        context = super()._cost_price_context(moves)
+        # The average cost is the company's, whoever moves the stock
+        context['_stock_company_wide'] = True
+        return context
+
+    @classmethod
     def _create_reserved_check(cls, vlist):
         super()._create_reserved_check(vlist)
         cls.check_new_branches(vlist)
@@ -231,9 +233,10 @@ class Move(BranchMixin, metaclass=PoolMeta):
         return values
 
 
-class WarehouseBranchMixin:
+class WarehouseBranchMixin(BranchOwnedMixin):
     "A document whose stored warehouse is its branch"
     __slots__ = ()
+    _branch_paths = ('warehouse',)
 
     @classmethod
     def create(cls, vlist):

@@ -2,7 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class LedgerError(AccessError):
@@ -10,4 +10,8 @@ class LedgerError(AccessError):
 
 
 class CompensationError(UserError):
+    pass
+
+
+class MoveAmountError(ValidationError):
     pass

@@ -1,6 +1,8 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import math
+
 from sql import Null
 
 from trytond.i18n import gettext
@@ -9,9 +11,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
 
-from .exceptions import CompensationError, LedgerError
+from .exceptions import CompensationError, LedgerError, MoveAmountError
 from .ledger import GENESIS, move_digest
 
+# Beyond this a quantity or a price is a typing error; a float above it
+# no longer counts single units
+MAX_AMOUNT = 10 ** 12
+AMOUNT_FIELDS = ['quantity', 'internal_quantity', 'unit_price', 'cost_price']
 # Done moves that a cancelled shipment returned with new moves; they stay
 # done (internal context key: RPC strips keys starting with "_").
 RETURNED_CONTEXT = '_stock_ledger_returned'
@@ -71,6 +77,46 @@ class Move(metaclass=PoolMeta):
                     raise LedgerError(gettext(
                             'stock_ledger.msg_move_done_delete',
                             **move._ledger_names()))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Product = pool.get('product.product')
+        # Before anything is written: a client's values
+        product = values.get('product')
+        if isinstance(product, int) and product >= 0:
+            name = Product(product).rec_name
+        else:
+            name = cls.__names__()['model']
+        cls._check_amounts(values, name)
+        return super().preprocess_values(mode, values)
+
+    @classmethod
+    def validate_fields(cls, moves, field_names):
+        super().validate_fields(moves, field_names)
+        # The values computed on the server too
+        for move in moves:
+            cls._check_amounts({
+                    f: getattr(move, f, None) for f in AMOUNT_FIELDS
+                    if field_names is None or f in field_names},
+                move.product.rec_name)
+
+    @classmethod
+    def _check_amounts(cls, values, name):
+        "Refuse quantities and prices that are not finite or out of range"
+        for field in AMOUNT_FIELDS:
+            value = values.get(field)
+            if value is None or isinstance(value, bool):
+                continue
+            try:
+                valid = (math.isfinite(value) and abs(value) < MAX_AMOUNT)
+            except (TypeError, ValueError):
+                valid = False
+            if not valid:
+                raise MoveAmountError(gettext(
+                        'stock_ledger.msg_move_amount_range',
+                        field=cls.__names__(field)['field'],
+                        value=value, maximum=MAX_AMOUNT, product=name))
 
     def _ledger_names(self):
         "The names a ledger message gives; rec_name has quantity and lot"

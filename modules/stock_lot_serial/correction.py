@@ -91,12 +91,19 @@ class CorrectIdentity(Wizard):
     correct = StateTransition()
 
     def default_start(self, fields):
+        self._check_record()
         return {f: getattr(self.record, f) for f in CORRECTABLE}
+
+    def _check_record(self):
+        if not self.record:
+            raise IdentifierValidationError(gettext(
+                    'stock_lot_serial.msg_correction_no_unit'))
 
     def transition_correct(self):
         pool = Pool()
         Lot = pool.get('stock.lot')
         Correction = pool.get('stock.lot.correction')
+        self._check_record()
         lot = self.record
         Lot.lock([lot])
         values = {}
@@ -106,6 +113,13 @@ class CorrectIdentity(Wizard):
                 new = normalize(new)
             if new != getattr(lot, field):
                 values[field] = new
+        # A unit's cost is corrected, never lost: its sale needs it
+        if ('unit_cost' in values and lot.unit_cost is not None
+                and (values['unit_cost'] is None
+                    or values['unit_cost'] < 0)):
+            raise IdentifierValidationError(gettext(
+                    'stock_lot_serial.msg_correction_cost_required',
+                    unit=lot.rec_name))
         if not values:
             return 'end'
         reason = (self.start.reason or '').strip()

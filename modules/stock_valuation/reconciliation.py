@@ -18,6 +18,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -340,9 +341,11 @@ class Reconciliation(ModelSQL, ModelView):
         return lot.unit_cost or Decimal(0)
 
 
-class ReconciliationBranch(ModelSQL, ModelView):
+class ReconciliationBranch(BranchOwnedMixin, ModelSQL, ModelView):
     "Stock value against the general ledger of a branch"
     __name__ = 'stock.valuation.reconciliation.branch'
+    _branch_paths = ('branch',)
+    _branch_optional = True
 
     reconciliation = fields.Many2One(
         'stock.valuation.reconciliation', "Reconciliation", required=True,
@@ -365,9 +368,11 @@ class ReconciliationBranch(ModelSQL, ModelView):
         cls._order.insert(0, ('branch', 'ASC NULLS LAST'))
 
 
-class ReconciliationLine(ModelSQL, ModelView):
+class ReconciliationLine(BranchOwnedMixin, ModelSQL, ModelView):
     "Value of the stock at the date of a reconciliation"
     __name__ = 'stock.valuation.reconciliation.line'
+    _branch_paths = ('branch',)
+    _branch_optional = True
 
     reconciliation = fields.Many2One(
         'stock.valuation.reconciliation', "Reconciliation", required=True,
@@ -405,9 +410,11 @@ class ReconciliationLine(ModelSQL, ModelView):
         return value.id if isinstance(value, ModelSQL) else value
 
 
-class ReconciliationCause(ModelSQL, ModelView):
+class ReconciliationCause(BranchOwnedMixin, ModelSQL, ModelView):
     "Why the stock value and the ledger differ"
     __name__ = 'stock.valuation.reconciliation.cause'
+    _branch_paths = ('branch',)
+    _branch_optional = True
 
     reconciliation = fields.Many2One(
         'stock.valuation.reconciliation', "Reconciliation", required=True,

@@ -9,6 +9,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.product import price_digits
 from trytond.modules.stock_availability.location import VALUED_OWNERSHIPS
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -17,9 +18,11 @@ from trytond.transaction import Transaction
 REOPEN_CONTEXT = '_stock_valuation_reopen'
 
 
-class Snapshot(ModelSQL, ModelView):
+class Snapshot(BranchOwnedMixin, ModelSQL, ModelView):
     "Stock valuation at the close of a stock period"
     __name__ = 'stock.valuation.snapshot'
+    _branch_paths = ('branch',)
+    _branch_optional = True
 
     period = fields.Many2One(
         'stock.period', "Period", required=True, readonly=True,

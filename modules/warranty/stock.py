@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.report import Report
@@ -43,9 +44,12 @@ def phase_ends(start_date, replacement_days, service_months):
     return replacement_end, service_end
 
 
-class UnitWarranty(ModelSQL, ModelView):
+class UnitWarranty(BranchOwnedMixin, ModelSQL, ModelView):
     "Unit Warranty"
     __name__ = 'stock.lot.warranty'
+    # A sold unit is at no branch: any branch serves its warranty
+    _branch_paths = ('lot.current_warehouse',)
+    _branch_optional = True
 
     lot = fields.Many2One(
         'stock.lot', "Unit", required=True, readonly=True,

@@ -9,18 +9,63 @@ from defusedxml import ElementTree
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
-from trytond.model import ModelStorage
+from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.device_retail.tests.roles import (
     STAFF_ROLE_GROUPS, acting_as, create_staff_user)
 from trytond.modules.repair.tests.tools import create_shop, create_unit
+from trytond.modules.stock_branch.ir import BranchRule, branch_scope
+from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 
 DOC = Path(__file__).resolve().parent.parent / 'doc'
+BRANCH_FIELDS = {
+    'warehouse', 'branch', 'from_branch', 'to_branch', 'current_warehouse'}
+# Models that name a branch without belonging to it, and why
+BRANCH_SCOPE_EXEMPT = {
+    'res.user': "the branches a user works in, managed by administrators",
+    'stock.location': "branches and their places are named on every "
+    "document; their stock is scoped where it is computed",
+    'account.move.line': "the general ledger is the company's, read by "
+    "accountants of every branch",
+    'stock.location.waste': "a warehouse's waste places: configuration",
+    }
+
+
+def branch_owned_models(pool):
+    for _, Model in pool.iterobject():
+        if issubclass(Model, BranchOwnedMixin):
+            yield Model
+
+
+def branch_scope_audit(pool):
+    """Yield each stored model that stores a branch or a required link to
+    a branch-owned record, with whether a branch scope applies to it"""
+    for _, Model in pool.iterobject():
+        # A relation ("a-b") holds ids only, its ends are scoped
+        if (not issubclass(Model, ModelStorage)
+                or not hasattr(Model, '__table__')
+                or Model.__name__.startswith('ir.')
+                or '-' in Model.__name__):
+            continue
+        scoped = bool(branch_scope(Model))
+        for name, field in Model._fields.items():
+            if isinstance(field, fields.Function) or field._type != 'many2one':
+                continue
+            Target = pool.get(field.model_name)
+            stores_branch = (
+                field.model_name == 'stock.location'
+                and name in BRANCH_FIELDS)
+            belongs = (field.required
+                and issubclass(Target, BranchOwnedMixin)
+                and Target is not Model)
+            if stores_branch or belongs:
+                yield Model, scoped
+                break
 
 
 class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
@@ -425,6 +470,54 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                 text = refusal(lambda: pool.get('sale.point.cash.session')
                     .search([]))
             self.assertIn(names['accountant'], text)
+
+    @with_transaction()
+    def test_branch_owned_models_declare_their_scope(self):
+        """Every model that stores a branch, or belongs to a document that
+        does, is scoped to the user's branches by the one mechanism"""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Rule = pool.get('ir.rule')
+        User = pool.get('res.user')
+        for Model, scoped in branch_scope_audit(pool):
+            with self.subTest(model=Model.__name__):
+                self.assertTrue(
+                    scoped or Model.__name__ in BRANCH_SCOPE_EXEMPT,
+                    "stores a branch or belongs to a branch-owned record, "
+                    "but declares no branch scope (BranchOwnedMixin) and "
+                    "is not exempt with a reason")
+        for Model in branch_owned_models(pool):
+            for path in Model._branch_paths:
+                with self.subTest(model=Model.__name__, path=path):
+                    Target = Model
+                    for name in path.split('.'):
+                        field = Target._fields[name]
+                        Target = pool.get(field.model_name)
+                    self.assertEqual(Target, Location)
+        # A user of one branch gets every scope as a global clause
+        company = create_company()
+        with set_company(company):
+            warehouse, = Location.search([('type', '=', 'warehouse')])
+            user, = User.create([{
+                        'login': 'one_branch',
+                        'name': "One Branch",
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        'branches': [('add', [warehouse.id])],
+                        }])
+            with Transaction().set_user(user.id), \
+                    Transaction().set_context(_check_access=True):
+                for Model, _ in branch_scope_audit(pool):
+                    if not branch_scope(Model):
+                        continue
+                    with self.subTest(model=Model.__name__):
+                        _, clause_global = Rule.get(Model.__name__)
+                        scopes = [k for k in clause_global
+                            if isinstance(k, BranchRule)]
+                        self.assertTrue(scopes)
+                        self.assertIn(
+                            str(warehouse.id),
+                            str(Rule.domain_get(Model.__name__)))
 
     @with_transaction()
     def test_list_views_open_in_the_web_client(self):

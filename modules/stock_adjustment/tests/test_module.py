@@ -242,6 +242,19 @@ class StockAdjustmentTestCase(CompanyTestMixin, ModuleTestCase):
                     Transaction().set_context(_check_access=True):
                 self.assertEqual(Adjustment.search([]), [])
                 self.assertEqual(Line.search([]), [])
+                # Export once returned another branch's lines (issue 27)
+                for fields_names in [
+                        ['product', 'quantity', 'reason'],
+                        ['adjustment/warehouse'], ['id']]:
+                    with self.assertRaises(AccessError):
+                        Line.export_data(
+                            Line.browse([l.id for l in at_b.lines]),
+                            fields_names)
+                with self.assertRaises(AccessError):
+                    Adjustment.export_data(
+                        [Adjustment(at_b.id)], ['lines/product'])
+                self.assertEqual(Line.export_data_domain(
+                        [], ['product', 'quantity']), [])
                 with self.assertRaisesRegex(BranchAccessError, 'Branch B'):
                     self.adjust(company, b, [{
                                 'product': cable.id, 'quantity': 1,

@@ -284,6 +284,54 @@ class StockBranchTestCase(CompanyTestMixin, ModuleTestCase):
                         Model.read(others, ['id'])
                     with self.assertRaises(AccessError, msg=name):
                         Model.export_data(Model.browse(others), ['id'])
+                # Quantity contexts: another branch's stock is not shown
+                Product = pool.get('product.product')
+                Location = pool.get('stock.location')
+                ByWarehouse = pool.get('stock.product_quantities_warehouse')
+                for context in [
+                        {'locations': [b.storage_location.id]},
+                        {'locations': [a.storage_location.id, c.id]},
+                        {'location': b.id}]:
+                    with Transaction().set_context(context), \
+                            self.assertRaisesRegex(
+                                BranchAccessError, 'Branch [BC]'):
+                        Product.read([product.id], ['quantity'])
+                    with Transaction().set_context(context), \
+                            self.assertRaises(BranchAccessError):
+                        Product.search([('quantity', '>', 0)])
+                with Transaction().set_context(
+                        locations=[a.storage_location.id]):
+                    self.assertEqual(Product.read(
+                            [product.id], ['quantity'])[0]['quantity'], 1)
+                with Transaction().set_context(product=product.id):
+                    quantities = {r['id']: r['quantity']
+                        for r in Location.read([
+                                a.storage_location.id,
+                                b.storage_location.id, b.id],
+                            ['quantity', 'cost_value'])}
+                self.assertEqual(quantities, {
+                        a.storage_location.id: 1,
+                        b.storage_location.id: None, b.id: None})
+                with Transaction().set_context(warehouse=b.id), \
+                        self.assertRaises(BranchAccessError):
+                    ByWarehouse.search([('product', '=', product.id)])
+                # Where Is This Unit? says another branch has it, not where
+                Lookup = pool.get('stock.lot.lookup', type='wizard')
+                for lot, found in [(lots[0], True), (lots[1], False)]:
+                    session_id, _, _ = Lookup.create()
+                    lookup = Lookup(session_id)
+                    lookup.start.code = lot.imei
+                    # Wizard transitions run without access check
+                    with Transaction().set_context(_check_access=False):
+                        lookup.transition_find()
+                        result = lookup.default_result(None)
+                    self.assertEqual(result['found'], found)
+                    self.assertEqual(
+                        'current_location' in result, found, msg=result)
+                    if not found:
+                        self.assertNotIn('lot', result)
+                        self.assertIn('another branch', result['message'])
+                        self.assertNotIn('Branch B', result['message'])
                 with self.assertRaises(AccessError):
                     Inventory.write(
                         [Inventory(inventories[1].id)], {'date': None})

@@ -9,7 +9,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.stock_ledger.exceptions import (
-    CompensationError, LedgerError)
+    CompensationError, LedgerError, MoveAmountError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     ModuleTestCase, USER, with_transaction)
@@ -75,6 +75,26 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaisesRegex(LedgerError, 'cannot be deleted'):
                 Move.delete([empty])
             self.assertEqual(Move(move.id).state, 'done')
+
+    @with_transaction()
+    def test_amounts_are_finite_and_in_range(self):
+        "A copy of a done move with 1e308 units once saved (issue 27)"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            move = self.done_move(product, loc['SUP'], loc['STO'])
+            for default in [
+                    {'quantity': 1e308}, {'quantity': float('nan')},
+                    {'quantity': float('inf')},
+                    {'unit_price': Decimal('1e20')},
+                    {'unit_price': Decimal('NaN')}]:
+                with self.subTest(default=default), \
+                        self.assertRaisesRegex(MoveAmountError, 'Cable'):
+                    Move.copy([move], default=default)
+            copy, = Move.copy([move], default={'quantity': 10 ** 6})
+            self.assertEqual(copy.state, 'draft')
 
     @with_transaction()
     def test_state_not_writable_through_rpc(self):

@@ -230,6 +230,25 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
                 correct.transition_correct()
             lot = Lot(lot.id)
             self.assertEqual((lot.imei, lot.number), (IMEI_3, IMEI_3))
+            # Nor an empty cost, nor no unit at all (issue 27)
+            for unit_cost in [None, Decimal(-1)]:
+                session_id, _, _ = Correct.create()
+                with Transaction().set_context(
+                        active_model='stock.lot', active_id=lot.id,
+                        active_ids=[lot.id]):
+                    correct = Correct(session_id)
+                    for name, value in correct.default_start(None).items():
+                        setattr(correct.start, name, value)
+                    correct.start.unit_cost = unit_cost
+                    correct.start.reason = "Typo"
+                    with self.assertRaisesRegex(
+                            IdentifierValidationError, IMEI_3):
+                        correct.transition_correct()
+            self.assertEqual(Lot(lot.id).unit_cost, Decimal('400'))
+            session_id, _, _ = Correct.create()
+            with self.assertRaisesRegex(
+                    IdentifierValidationError, 'needs a unit'):
+                Correct(session_id).default_start(None)
             correction, = lot.corrections
             self.assertEqual(
                 (correction.field, correction.old_value,
@@ -239,6 +258,29 @@ class StockLotSerialTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIsNone(Lot.find_by_code(IMEI_1))
             with self.assertRaises(AccessError):
                 pool.get('stock.lot.correction').delete([correction])
+
+            # Started without its button, the wizard checks its group
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            stock_group = ModelData.get_id('stock', 'group_stock')
+            clerk, = User.create([{
+                        'login': 'clerk',
+                        'name': "Clerk",
+                        'groups': [('add', [stock_group])],
+                        'companies': [('add', [company.id])],
+                        'company': company.id,
+                        }])
+            for user, refused in [(clerk, True), (None, False)]:
+                with Transaction().set_user(user.id if user else 1), \
+                        Transaction().set_context(
+                            _check_access=True, active_model='stock.lot',
+                            active_id=lot.id, active_ids=[lot.id]):
+                    if refused:
+                        with self.assertRaisesRegex(
+                                AccessError, 'correct_identity'):
+                            Correct.check_access()
+                    else:
+                        Correct.check_access()
 
     @with_transaction()
     def test_tracking_change_refused_with_moves(self):
