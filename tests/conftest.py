@@ -101,10 +101,12 @@ def demo_server(demo_shop, sao_root, tmp_path_factory):
     stop(process)
 
 
-@pytest.fixture
-def demo_copy_server(demo_shop_copy, sao_root, tmp_path):
-    "trytond serving sao and the API over a copy of the demo database"
-    process, server = serve(demo_shop_copy, sao_root, tmp_path)
+@pytest.fixture(scope='session')
+def demo_copy_server(demo_shop_copy, sao_root, tmp_path_factory):
+    """trytond serving sao and the API over a copy of the demo database,
+    one process for the run: its pool loads once"""
+    process, server = serve(
+        demo_shop_copy, sao_root, tmp_path_factory.mktemp('copy-server'))
     yield server
     stop(process)
 

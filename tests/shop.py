@@ -283,14 +283,20 @@ class Sao:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
         xpath = self.menu_entry(folder, name)
+
+        def shown(driver):
+            return [e for e in driver.find_elements(By.XPATH, xpath)
+                if e.is_displayed()]
+        # A folder shows its entries once unfolded: wait only after a click
+        if shown(self.browser):
+            return
         for _ in range(3):
+            self.click(self.menu_row(folder))
             try:
-                WebDriverWait(self.browser, 3).until(lambda d: [
-                        e for e in d.find_elements(By.XPATH, xpath)
-                        if e.is_displayed()])
+                WebDriverWait(self.browser, 10).until(shown)
                 return
             except TimeoutException:
-                self.click(self.menu_row(folder))
+                pass
         raise AssertionError(f"{folder} does not unfold to {name}")
 
     def open_entry(self, folder, name):

@@ -63,13 +63,13 @@ class Rule(metaclass=PoolMeta):
         # Global: no other rule of the user's groups can widen it
         if not User.works_in_all_branches():
             branches = User.get_branches()
-            for Model, path in access_paths(pool.get(model_name)):
-                if not issubclass(Model, BranchOwnedMixin):
+            for Owner, path in access_paths(pool.get(model_name)):
+                if not issubclass(Owner, BranchOwnedMixin):
                     continue
-                domain = Model.branch_domain(branches)
+                domain = Owner.branch_domain(branches)
                 if path:
                     domain = (path, 'where', domain)
-                clause_global[BranchRule(Model.__name__)] = domain
+                clause_global[BranchRule(Owner.__name__)] = domain
         return clause, clause_global
 
 
@@ -91,11 +91,11 @@ class Model(metaclass=PoolMeta):
         scopes = {}
         for model in models:
             try:
-                Model = pool.get(model.name)
+                Target = pool.get(model.name)
             except KeyError:
                 scopes[model.id] = None
                 continue
-            scopes[model.id] = branch_scope(Model) or None
+            scopes[model.id] = branch_scope(Target) or None
         return scopes
 
 
