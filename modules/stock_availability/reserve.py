@@ -46,7 +46,9 @@ AUDITED = {
     'create': {'stock_availability', 'stock_branch'},
     '_before_create': set(),
     '_after_create': set(),
-    'write': {'account_invoice_stock'},
+    # stock_ledger's only drops the cost a recomputation writes on done
+    # moves
+    'write': {'account_invoice_stock', 'stock_ledger'},
     '_before_write': set(),
     '_after_write': set(),
     'on_write': set(),

@@ -11,12 +11,42 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 GENESIS = '0' * 64
-# Fields of a done move that nothing may change; the chain hashes them.
-# origin and shipment are left out: Tryton links documents to done moves
-# (a picked move gets its outgoing move as origin).
-SEALED_FIELDS = [
-    'company', 'product', 'lot', 'unit', 'quantity', 'internal_quantity',
-    'from_location', 'to_location', 'effective_date']
+# The fields each version of the digest hashes, in this order.  A version
+# is never changed once released: a move keeps the version it was sealed
+# with, so adding a field to the chain means adding a version.
+LEDGER_FIELDS = {
+    1: (
+        'company', 'product', 'lot', 'unit', 'quantity',
+        'internal_quantity', 'from_location', 'to_location',
+        'effective_date'),
+    2: (
+        'company', 'product', 'lot', 'unit', 'quantity',
+        'internal_quantity', 'from_location', 'to_location',
+        'effective_date', 'planned_date', 'origin_planned_date', 'state',
+        'unit_price', 'currency', 'cost_price', 'product_cost_price',
+        'transfer_cost', 'from_branch', 'to_branch', 'compensated_move',
+        'create_uid', 'create_date'),
+    }
+LEDGER_VERSION = max(LEDGER_FIELDS)
+# Stored fields of a move that the chain leaves out, and why; any other
+# stored field is frozen once the move is done (see Move._ledger_unhashed)
+LEDGER_UNHASHED = {
+    'id': "chained as the move's identity, before its fields",
+    'origin': "a link that Tryton sets after the move is done (a picked "
+    "move gets its outgoing move); the server only",
+    'shipment': "a link that Tryton sets on the moves of its shipments; "
+    "the server only",
+    'fifo_quantity': "how much of an incoming move later moves consumed "
+    "(product_cost_fifo): it grows with every later sale; the server only",
+    'unit_price_updated': "the flag that queues a cost recomputation; "
+    "the server only",
+    'ledger_sequence': "the chain itself, written once by the sealing",
+    'ledger_hash': "the chain itself, written once by the sealing",
+    'ledger_version': "chosen by the sealing; changing it changes the "
+    "hash computed",
+    'write_date': "when the move was last written (the sealing writes)",
+    'write_uid': "who last wrote the move (the sealing writes)",
+    }
 
 
 def canonical(value):
@@ -30,12 +60,14 @@ def canonical(value):
     return str(value)
 
 
-def move_digest(previous, move):
+def move_digest(previous, move, version=1):
     "The hash of a done move chained to the previous hash"
+    head = [previous, str(move.id)]
+    if version > 1:
+        head.insert(0, 'v%s' % version)
     content = '|'.join(
-        [previous, str(move.id)]
-        + ['%s=%s' % (f, canonical(getattr(move, f, None)))
-            for f in SEALED_FIELDS])
+        head + ['%s=%s' % (f, canonical(getattr(move, f, None)))
+            for f in LEDGER_FIELDS[version]])
     return hashlib.sha256(content.encode('utf-8')).hexdigest()
 
 

@@ -12,7 +12,7 @@ from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction
 
 from .exceptions import CompensationError, LedgerError, MoveAmountError
-from .ledger import GENESIS, move_digest
+from .ledger import GENESIS, LEDGER_UNHASHED, LEDGER_VERSION, move_digest
 
 # Beyond this a quantity or a price is a typing error; a float above it
 # no longer counts single units
@@ -21,6 +21,20 @@ AMOUNT_FIELDS = ['quantity', 'internal_quantity', 'unit_price', 'cost_price']
 # Done moves that a cancelled shipment returned with new moves; they stay
 # done (internal context key: RPC strips keys starting with "_").
 RETURNED_CONTEXT = '_stock_ledger_returned'
+# Set while Tryton recomputes a product's cost: the product's cost changes,
+# its done moves keep the cost they were done at.
+KEEP_DONE_COST_CONTEXT = '_stock_ledger_keep_done_cost'
+# Stored fields that the server may change on a done move, never a client:
+# the counter of product_cost_fifo, the flag of the cost recomputation, and
+# the links Tryton sets after a move is done (a picked move gets its
+# outgoing move as origin)
+SERVER_WRITABLE_DONE = {
+    'fifo_quantity', 'unit_price_updated', 'origin', 'shipment'}
+LEDGER_CHAIN_FIELDS = {'ledger_sequence', 'ledger_hash', 'ledger_version'}
+# Values that the ORM drops from any write
+ORM_IGNORED = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
+# The invoice lines that bill a move: links kept in their own table
+LINKS_WRITABLE_DONE = {'invoice_lines'}
 
 
 class Move(metaclass=PoolMeta):
@@ -37,6 +51,9 @@ class Move(metaclass=PoolMeta):
     ledger_hash = fields.Char(
         "Ledger Hash", readonly=True,
         help="The hash of the move chained to the previous one.")
+    ledger_version = fields.Integer(
+        "Ledger Version", readonly=True,
+        help="The version of the hash: which fields of the move it covers.")
 
     @classmethod
     def __setup__(cls):
@@ -60,6 +77,9 @@ class Move(metaclass=PoolMeta):
                     where=t.ledger_sequence != Null),
                 Index(t, (t.compensated_move, Index.Range())),
                 })
+        # Extended by modules that add a stored field that must stay
+        # writable on a done move: {name: why}
+        cls._ledger_unhashed = dict(LEDGER_UNHASHED)
 
     @classmethod
     def check_modification(cls, mode, moves, values=None, external=False):
@@ -71,12 +91,59 @@ class Move(metaclass=PoolMeta):
                     raise LedgerError(gettext(
                             'stock_ledger.msg_move_done_state',
                             **move._ledger_names()))
+        if mode == 'write':
+            cls._check_done_frozen(moves, values, external)
         elif mode == 'delete':
             for move in moves:
                 if move.state == 'done':
                     raise LedgerError(gettext(
                             'stock_ledger.msg_move_done_delete',
                             **move._ledger_names()))
+
+    @classmethod
+    def _check_done_frozen(cls, moves, values, external):
+        "Refuse any change to a done move but the listed exceptions"
+        done = [m for m in moves if m.state == 'done']
+        if not done:
+            return
+        names = set(values) - {'state'} - ORM_IGNORED - LINKS_WRITABLE_DONE
+        if not external:
+            names -= SERVER_WRITABLE_DONE
+            names -= LEDGER_CHAIN_FIELDS
+        for move in done:
+            frozen = set(names)
+            if not external and move.ledger_sequence is None:
+                frozen -= LEDGER_CHAIN_FIELDS
+            else:
+                frozen |= LEDGER_CHAIN_FIELDS & set(values)
+            if values.get('state', 'done') == 'done' and frozen:
+                raise LedgerError(gettext(
+                        'stock_ledger.msg_move_done_frozen',
+                        fields=', '.join(sorted(
+                                cls.__names__(f)['field']
+                                for f in frozen if f in cls._fields)),
+                        **move._ledger_names()))
+
+    @classmethod
+    def write(cls, *args):
+        if Transaction().context.get(KEEP_DONE_COST_CONTEXT):
+            args = cls._keep_done_cost(args)
+            if not args:
+                return
+        super().write(*args)
+
+    @classmethod
+    def _keep_done_cost(cls, args):
+        "Drop the cost that a recomputation writes on done moves"
+        cost_fields = {'cost_price', 'product_cost_price'}
+        kept = []
+        actions = iter(args)
+        for moves, values in zip(actions, actions):
+            if values.keys() <= cost_fields:
+                moves = [m for m in moves if m.state != 'done']
+            if moves:
+                kept.extend((moves, values))
+        return kept
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -140,7 +207,7 @@ class Move(metaclass=PoolMeta):
     def copy(cls, moves, default=None):
         default = default.copy() if default is not None else {}
         for field in ['compensated_move', 'compensations',
-                'ledger_sequence', 'ledger_hash']:
+                'ledger_sequence', 'ledger_hash', 'ledger_version']:
             default.setdefault(field, None)
         return super().copy(moves, default=default)
 
@@ -222,10 +289,11 @@ class Move(metaclass=PoolMeta):
             to_write = []
             for move in moves:
                 sequence += 1
-                previous = move_digest(previous, move)
+                previous = move_digest(previous, move, LEDGER_VERSION)
                 to_write.extend(([move], {
                             'ledger_sequence': sequence,
                             'ledger_hash': previous,
+                            'ledger_version': LEDGER_VERSION,
                             }))
             if to_write:
                 cls.write(*to_write)
@@ -260,7 +328,8 @@ class Move(metaclass=PoolMeta):
                     broken.append(
                         (company, expected, move.id, 'state'))
                     break
-                previous = move_digest(previous, move)
+                previous = move_digest(
+                    previous, move, move.ledger_version or 1)
                 if previous != move.ledger_hash:
                     broken.append((company, expected, move.id, 'hash'))
                     break
@@ -284,6 +353,34 @@ class Move(metaclass=PoolMeta):
                     'stock_ledger.msg_ledger_broken',
                     company=company.rec_name, sequence=sequence,
                     move=move or '-', reason=reason))
+
+
+class Product(metaclass=PoolMeta):
+    __name__ = 'product.product'
+
+    @classmethod
+    def recompute_cost_price(cls, products, start=None):
+        # The product's cost follows the recomputation; done moves are
+        # the ledger and keep the cost they were done at
+        with Transaction().set_context(**{KEEP_DONE_COST_CONTEXT: True}):
+            super().recompute_cost_price(products, start=start)
+
+
+class MoveInvoice(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    @ModelView.button
+    def do(cls, moves):
+        # The invoiced price is taken while the moves can still change
+        cls.update_unit_price([m for m in moves if m.state != 'done'])
+        super().do(moves)
+
+    @classmethod
+    def update_unit_price(cls, moves):
+        # A done move keeps its price: the difference with its invoice is
+        # the accountant's, never a rewrite of the ledger
+        super().update_unit_price([m for m in moves if m.state != 'done'])
 
 
 class ShipmentInternal(metaclass=PoolMeta):

@@ -1,10 +1,15 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+from collections import defaultdict
+from decimal import Decimal
+
 from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.product import round_price
+from trytond.modules.stock_availability.location import VALUED_OWNERSHIPS
 from trytond.modules.stock_lot_serial.product import SERIALIZED
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 from .exceptions import CostMethodError
 
@@ -66,3 +71,27 @@ class Product(metaclass=PoolMeta):
     __name__ = 'product.product'
     # Registered so that its copy of the template's cost method field is
     # set up again with specific identification.
+
+    def recompute_cost_price_specific(self, start=None):
+        """The average cost of the units of the product in company stock;
+        each move keeps the cost of its own unit"""
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        locations = Location.search([
+                ('type', '=', 'storage'),
+                ('ownership', 'in', list(VALUED_OWNERSHIPS)),
+                ])
+        quantities = defaultdict(float)
+        for (_, _, lot), quantity in self.products_by_location(
+                [l.id for l in locations], with_childs=False,
+                grouping=('product', 'lot'),
+                grouping_filter=([self.id],)).items():
+            if lot is not None:
+                quantities[lot] += quantity
+        costs = [lot.unit_cost for lot in Lot.browse(
+                [l for l, q in quantities.items() if q > 0])
+            if lot.unit_cost is not None]
+        if not costs:
+            return self.cost_price or Decimal(0)
+        return round_price(sum(costs) / len(costs))

@@ -2,6 +2,7 @@
 # top level of this repository contains the full copyright notices and
 # license terms.
 import csv
+import inspect
 import os
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.device_retail.tests.roles import (
-    STAFF_ROLE_GROUPS, acting_as, create_staff_user)
+    STAFF_ROLE_GROUPS, acting_as, create_staff_user, staff_groups)
 from trytond.modules.repair.tests.tools import create_shop, create_unit
 from trytond.modules.stock_branch.ir import BranchRule, branch_scope
+from trytond.modules.stock_ledger.exceptions import LedgerError
+from trytond.modules.stock_ledger.tests.test_module import (
+    changed_value, check_ledger_fields, frozen_fields)
 from trytond.modules.stock_branch.model import BranchOwnedMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -34,6 +38,28 @@ BRANCH_SCOPE_EXEMPT = {
     "accountants of every branch",
     'stock.location.waste': "a warehouse's waste places: configuration",
     }
+
+
+SUITE_MODULES = sorted(p.parent.name
+    for p in Path(__file__).resolve().parents[2].glob('*/tryton.cfg'))
+
+
+def button_actions(pool):
+    """(model, (button, action xml id)) of every button that opens an
+    action, as ModelView.button_action declares it"""
+    for model, Model in pool.iterobject():
+        for name in getattr(Model, '_buttons', {}):
+            for klass in Model.__mro__:
+                if name in vars(klass):
+                    method = vars(klass)[name]
+                    function = getattr(method, '__func__', method)
+                    try:
+                        closure = inspect.getclosurevars(function).nonlocals
+                    except TypeError:
+                        continue
+                    if isinstance(closure.get('action'), str):
+                        yield model, (name, closure['action'])
+                        break
 
 
 def branch_owned_models(pool):
@@ -518,6 +544,91 @@ class DeviceRetailTestCase(CompanyTestMixin, ModuleTestCase):
                         self.assertIn(
                             str(warehouse.id),
                             str(Rule.domain_get(Model.__name__)))
+
+    @with_transaction()
+    def test_wizards_check_the_groups_of_their_buttons(self):
+        """A wizard that a button opens cannot be started directly by a
+        role that may not click the button (Correct Identity once could)"""
+        pool = Pool()
+        ActionWizard = pool.get('ir.action.wizard')
+        Button = pool.get('ir.model.button')
+        ModelData = pool.get('ir.model.data')
+        ModelAccess = pool.get('ir.model.access')
+        suite = set(SUITE_MODULES)
+        checked = []
+        company = create_company()
+        role_access = {}
+        with set_company(company):
+            for role in STAFF_ROLE_GROUPS:
+                user = create_staff_user(company, role)
+                with acting_as(user):
+                    role_access[role] = ModelAccess.get_access(
+                        [m for m, _ in pool.iterobject()])
+        for model, action in button_actions(pool):
+            module, fs_id = action[1].split('.')
+            if module not in suite:
+                continue
+            action_wizard = ActionWizard.search([
+                    ('id', '=', ModelData.get_id(module, fs_id))])
+            if not action_wizard:
+                continue
+            wiz_name = action_wizard[0].wiz_name
+            button_groups = Button.get_groups(model, action[0])
+            wizard_groups = ActionWizard.get_groups(wiz_name)
+            with self.subTest(model=model, button=action[0], wizard=wiz_name):
+                if not button_groups:
+                    # Clicking needs write access to the model
+                    for role, access in role_access.items():
+                        may_start = access[model]['read'] and (
+                            not wizard_groups
+                            or bool(set(staff_groups(role)) & wizard_groups))
+                        self.assertLessEqual(
+                            may_start, access[model]['write'], role)
+                    continue
+                self.assertTrue(wizard_groups, "the wizard has no group")
+                self.assertLessEqual(wizard_groups, button_groups)
+                for role in STAFF_ROLE_GROUPS:
+                    groups = set(staff_groups(role))
+                    self.assertLessEqual(
+                        bool(groups & wizard_groups),
+                        bool(groups & button_groups), role)
+                checked.append(wiz_name)
+        self.assertIn('stock.lot.correct_identity', checked)
+
+    @with_transaction(context={'_skip_warnings': True})
+    def test_done_move_frozen_for_every_role(self):
+        """Every stored field of stock.move, from every module, is in the
+        ledger chain or listed with a reason; no role, the administrator
+        included, writes one of a done move"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        User = pool.get('res.user')
+        check_ledger_fields(self)
+        company = create_company()
+        with set_company(company):
+            branch, phone, _ = create_shop()
+            unit = create_unit(phone, branch.storage_location)
+            move, = Move.search([('lot', '=', unit.id)])
+            self.assertEqual(move.state, 'done')
+            values = {n: changed_value(Move, move, n)
+                for n in frozen_fields(Move)}
+            self.assertIn('transfer_cost', values)
+            self.assertIn('from_branch', values)
+            admin, = User.search([('login', '=', 'admin')])
+            users = [admin] + [
+                create_staff_user(company, role, branches=[branch])
+                for role in STAFF_ROLE_GROUPS]
+            for user in users:
+                for name, value in values.items():
+                    with self.subTest(user=user.login, field=name), \
+                            self.assertRaises(AccessError):
+                        with acting_as(user):
+                            Move.write([Move(move.id)], {name: value})
+            # Prices and cost, by the server itself
+            for name in ['unit_price', 'cost_price', 'currency']:
+                with self.subTest(field=name), \
+                        self.assertRaises(LedgerError):
+                    Move.write([move], {name: values[name]})
 
     @with_transaction()
     def test_list_views_open_in_the_web_client(self):

@@ -1,15 +1,21 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+import datetime
 from decimal import Decimal
 
-from sql import Table
+from sql import Column, Table
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.model import fields
 from trytond.modules.stock_ledger.exceptions import (
     CompensationError, LedgerError, MoveAmountError)
+from trytond.modules.stock_ledger.ledger import (
+    LEDGER_FIELDS, LEDGER_VERSION)
+from trytond.modules.stock_ledger.stock import (
+    LEDGER_CHAIN_FIELDS, ORM_IGNORED, SERVER_WRITABLE_DONE)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     ModuleTestCase, USER, with_transaction)
@@ -313,6 +319,239 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
             with Transaction().set_context(
                     locations=[outgoing.to_location.id]):
                 self.assertEqual(Product(product.id).quantity, 0)
+
+    @with_transaction()
+    def test_every_stored_field_hashed_or_listed(self):
+        "A stored field of a move is in the chain or listed with a reason"
+        check_ledger_fields(self)
+
+    @with_transaction()
+    def test_done_move_frozen_on_every_field(self):
+        """No stored field of a done move can be written, by the server or
+        by a user, but the listed links and counters"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            move = self.done_move(product, loc['SUP'], loc['STO'])
+            refused = []
+            for name in frozen_fields(Move):
+                value = changed_value(Move, move, name)
+                for user, check in [(0, False), (USER, True)]:
+                    with Transaction().set_user(user), \
+                            Transaction().set_context(_check_access=check):
+                        try:
+                            Move.write([Move(move.id)], {name: value})
+                        except (LedgerError, AccessError):
+                            refused.append((name, user))
+            self.assertEqual(
+                sorted(set(frozen_fields(Move)) - {n for n, u in refused
+                        if u == 0}), [])
+            self.assertEqual(
+                sorted(set(frozen_fields(Move)) - {n for n, u in refused
+                        if u == USER}), [])
+            # Prices and cost: the ledger's own message, naming the move
+            with self.assertRaisesRegex(
+                    LedgerError, r'done .*Unit Price.*Compensate'):
+                Move.write([move], {'unit_price': Decimal('3')})
+            self.assertEqual(Move(move.id).unit_price, Decimal('2'))
+
+            # The server's counters and links, the chain while unsealed
+            other = self.done_move(product, loc['SUP'], loc['STO'])
+            Move.write([move], {
+                    'unit_price_updated': False, 'origin': str(other)})
+            with Transaction().set_user(USER), \
+                    Transaction().set_context(_check_access=True):
+                with self.assertRaises(LedgerError):
+                    Move.write([Move(move.id)], {'unit_price_updated': True})
+                with self.assertRaisesRegex(LedgerError, 'Origin'):
+                    Move.write([Move(move.id)], {'origin': str(move)})
+                with self.assertRaises(AccessError):
+                    Move.write([Move(move.id)], {'ledger_hash': 'f' * 64})
+            Move.seal_ledger()
+            with self.assertRaisesRegex(LedgerError, 'Ledger Hash'):
+                Move.write([move], {'ledger_hash': 'f' * 64})
+            self.assertEqual(Move.verify_ledger(), [])
+
+    @with_transaction()
+    def test_tampering_any_hashed_field_is_found(self):
+        "Each field of the chain, changed in SQL, breaks it at its move"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        create_company(name="Other Company")
+        with set_company(company):
+            product, loc = self.setup_stock()
+            self.setup_stock()
+            pool.get('res.user').create([{'login': 'other', 'name': "Other"}])
+            first = self.done_move(product, loc['SUP'], loc['STO'])
+            move = self.done_move(product, loc['STO'], loc['CUS'], 2)
+            Move.write([move], {'origin': str(first)})
+            Move.seal_ledger()
+            self.assertEqual(Move(move.id).ledger_version, LEDGER_VERSION)
+            self.assertEqual(Move.verify_ledger(), [])
+            table = Table('stock_move')
+            cursor = Transaction().connection.cursor()
+            tested = []
+            for name in LEDGER_FIELDS[LEDGER_VERSION]:
+                if name not in Move._fields:
+                    continue
+                original = Move(move.id)
+                cursor.execute(*table.select(
+                        Column(table, name), where=table.id == move.id))
+                stored, = cursor.fetchone()
+                cursor.execute(*table.update([Column(table, name)],
+                        [changed_value(Move, original, name, sql=True)],
+                        where=table.id == move.id))
+                Transaction().cache.clear()
+                broken = [b[1:] for b in Move.verify_ledger()]
+                if name == 'company':
+                    # The move left its company's chain
+                    self.assertIn((1, None, 'missing'), broken)
+                else:
+                    self.assertIn(broken, [
+                            [(2, move.id, 'hash')], [(2, move.id, 'state')]],
+                        msg=name)
+                cursor.execute(*table.update([Column(table, name)],
+                        [stored], where=table.id == move.id))
+                Transaction().cache.clear()
+                self.assertEqual(Move.verify_ledger(), [], msg=name)
+                tested.append(name)
+            self.assertGreaterEqual(len(tested), 18)
+
+    @with_transaction()
+    def test_old_version_still_verified(self):
+        "Moves sealed with the first version of the hash stay intact"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            old = self.done_move(product, loc['SUP'], loc['STO'])
+            Move.seal_ledger()
+            # As sealed before the version was recorded
+            from trytond.modules.stock_ledger.ledger import (
+                GENESIS, move_digest)
+            table = Table('stock_move')
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.ledger_version, table.ledger_hash],
+                    [None, move_digest(GENESIS, Move(old.id), 1)],
+                    where=table.id == old.id))
+            Chain = pool.get('stock.ledger.chain')
+            chain = Chain.get(company)
+            Chain.write([chain], {
+                    'hash': move_digest(GENESIS, Move(old.id), 1)})
+            Transaction().cache.clear()
+            new = self.done_move(product, loc['STO'], loc['CUS'], 1)
+            Move.seal_ledger()
+            self.assertEqual(
+                [Move(m.id).ledger_version for m in [old, new]],
+                [None, LEDGER_VERSION])
+            self.assertEqual(Move.verify_ledger(), [])
+            # v1 does not cover the price: v2 does
+            cursor.execute(*table.update([table.unit_price], [Decimal(9)],
+                    where=table.id.in_([old.id, new.id])))
+            Transaction().cache.clear()
+            self.assertEqual(
+                [b[1:] for b in Move.verify_ledger()], [(2, new.id, 'hash')])
+
+    @with_transaction()
+    def test_recompute_cost_keeps_done_moves(self):
+        """Recomputing a product's cost changes the product's cost, never
+        the cost a done move was done at"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Product = pool.get('product.product')
+        company = create_company()
+        with set_company(company):
+            product, loc = self.setup_stock()
+            product.template.cost_price_method = 'average'
+            product.template.save()
+            today = datetime.date.today()
+            receipt = self.done_move(product, loc['SUP'], loc['STO'], 1)
+            sale = self.done_move(product, loc['STO'], loc['CUS'], 1)
+            cost = Move(sale.id).cost_price
+            self.assertEqual(cost, Decimal('2'))
+            # A receipt done late, dated before the sale
+            late, = Move.create([{
+                        'product': product.id,
+                        'unit': product.default_uom.id,
+                        'quantity': 1,
+                        'from_location': loc['SUP'].id,
+                        'to_location': loc['STO'].id,
+                        'company': company.id,
+                        'unit_price': Decimal('8'),
+                        'currency': company.currency.id,
+                        'effective_date': today - datetime.timedelta(1),
+                        }])
+            Move.do([late])
+            Move.write([receipt, sale], {'unit_price_updated': True})
+            with self.assertRaises(LedgerError):
+                Move.write([sale], {'cost_price': Decimal('5')})
+            Product.recompute_cost_price(
+                [product], start=today - datetime.timedelta(1))
+            self.assertEqual(Move(sale.id).cost_price, cost)
+            self.assertEqual(
+                Product(product.id).cost_price, Decimal('5'))
+
+
+def frozen_fields(Move):
+    "The stored fields of a done move that nothing may write"
+    allowed = (SERVER_WRITABLE_DONE | LEDGER_CHAIN_FIELDS | ORM_IGNORED
+        | {'state'})
+    return sorted(n for n, f in Move._fields.items()
+        if n not in allowed and not isinstance(f, fields.Function)
+        and f._type not in {'one2many', 'many2many'})
+
+
+def changed_value(Model, record, name, sql=False):
+    "Another value for field name of record, as a write or SQL would take"
+    pool = Pool()
+    field = Model._fields[name]
+    current = getattr(record, name, None)
+    type_ = field._type
+    if type_ == 'many2one':
+        Target = pool.get(field.model_name)
+        others = Target.search([
+                ('id', '!=', current.id if current else -1),
+                ], limit=1, order=[('id', 'DESC')])
+        # A write is refused for its field, whatever the value
+        assert others or not sql, name
+        return others[0].id if others else current.id
+    elif type_ == 'reference':
+        return None if sql and current else str(record)
+    elif type_ in {'integer', 'float'}:
+        return (current or 0) + 1
+    elif type_ == 'numeric':
+        return (current or Decimal(0)) + 1
+    elif type_ == 'date':
+        return (current or datetime.date.today()) + datetime.timedelta(1)
+    elif type_ in {'datetime', 'timestamp'}:
+        return (current or datetime.datetime.now()
+            ) + datetime.timedelta(seconds=1)
+    elif type_ == 'selection':
+        return 'cancelled' if current == 'done' else 'done'
+    elif type_ == 'boolean':
+        return not current
+    return (current or '') + 'x'
+
+
+def check_ledger_fields(test):
+    "Every stored field of stock.move in the pool is hashed or listed"
+    Move = Pool().get('stock.move')
+    hashed = set(LEDGER_FIELDS[LEDGER_VERSION])
+    unlisted = sorted(n for n, f in Move._fields.items()
+        if not isinstance(f, fields.Function)
+        and f._type not in {'one2many', 'many2many'}
+        and n not in hashed and n not in Move._ledger_unhashed)
+    test.assertEqual(unlisted, [],
+        msg="Add these fields to a new version of LEDGER_FIELDS, or to "
+        "Move._ledger_unhashed with a reason")
+    for name, reason in Move._ledger_unhashed.items():
+        test.assertTrue(reason, msg=name)
+        test.assertNotIn(name, hashed)
 
 
 del ModuleTestCase

@@ -193,6 +193,14 @@ class StockValuationTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 type(phone)(phone.id).cost_price, Decimal('300'))
 
+            # Tryton's recomputation (a daily cron, a product action)
+            # agrees, and the sale keeps the cost of its unit
+            Product = pool.get('product.product')
+            Product.write([phone], {'cost_price': Decimal('1')})
+            Product.recompute_cost_price([phone])
+            self.assertEqual(Product(phone.id).cost_price, Decimal('300'))
+            self.assertEqual(Move(sale.id).cost_price, Decimal('500'))
+
     @with_transaction(context=NO_ORIGIN)
     def test_unit_without_cost_refused(self):
         "A unit without a cost is not moved in, and nothing is posted"
