@@ -32,17 +32,25 @@ def demo_shop(tmp_path_factory):
     # A copy for the tests that change the shop (a till's day in the
     # browser), made while no one is connected to the demo database
     databases = demo.Database(database, var)
-    databases.copy(database, f'{database}_copy')
+    copies = [f'{database}_copy', f'{database}_fuzz']
+    for copy in copies:
+        databases.copy(database, copy)
     yield Shop(var, database, process.stdout)
     if demo.is_postgresql(demo.database_uri()):
-        databases.drop(database)
-        databases.drop(f'{database}_copy')
+        for name in [database] + copies:
+            databases.drop(name)
 
 
 @pytest.fixture(scope='session')
 def demo_shop_copy(demo_shop):
     "A copy of the demo database that a test may change"
     return Shop(demo_shop.var, f'{demo_shop.database}_copy', '')
+
+
+@pytest.fixture(scope='session')
+def demo_shop_fuzz(demo_shop):
+    "A copy of the demo database for hostile calls, its own"
+    return Shop(demo_shop.var, f'{demo_shop.database}_fuzz', '')
 
 
 @pytest.fixture(scope='session')

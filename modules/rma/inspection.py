@@ -208,7 +208,7 @@ class Inspection(WarehouseBranchMixin, Workflow, ModelSQL, ModelView):
             cls, mode, inspections, values=None, external=False):
         super().check_modification(
             mode, inspections, values=values, external=external)
-        if not external:
+        if not external or not inspections:
             return
         if mode == 'delete' or (mode == 'write' and set(values) - EDITABLE):
             raise AccessError(gettext(

@@ -595,6 +595,20 @@ class CashSession(metaclass=PoolMeta):
     @classmethod
     def check_drawers(cls, sessions):
         "The drawer check of the sessions, each with its session's id"
+        ids = [getattr(s, 'id', None) for s in sessions] if isinstance(
+            sessions, (list, tuple)) else None
+        if ids is None or not all(
+                isinstance(i, int) and not isinstance(i, bool) and i >= 0
+                for i in ids):
+            raise CashSessionError(gettext(
+                    'sale_point_cash.msg_check_drawers_ids',
+                    value=repr(sessions)[:40]))
+        found = {s.id for s in cls.search([('id', 'in', ids)])}
+        if set(ids) - found:
+            raise CashSessionError(gettext(
+                    'sale_point_cash.msg_check_drawers_ids',
+                    value=min(set(ids) - found)))
+        sessions = cls.browse(ids)
         return [dict(c, session=c['session'].id)
             for c in cls.drawer_check(sessions)]
 

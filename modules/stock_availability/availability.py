@@ -105,7 +105,7 @@ class Availability(ModelSQL, ModelView):
     def check_modification(cls, mode, heads, values=None, external=False):
         super().check_modification(
             mode, heads, values=values, external=external)
-        if (mode == 'write' and external
+        if (mode == 'write' and external and heads
                 and values.keys() - {'low_stock_threshold'}):
             raise AccessError(gettext(
                     'stock_availability.msg_availability_readonly',

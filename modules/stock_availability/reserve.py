@@ -22,6 +22,7 @@ from sql import Column
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
@@ -31,6 +32,7 @@ from trytond.modules.stock_lot_serial.bulk import check_buttons_access
 from trytond.modules.stock_lot_serial.product import SERIALIZED
 
 from .availability import location_keys
+from .exceptions import ReserveError
 
 # What a sale move may be given for the fast path
 FAST_FIELDS = frozenset({
@@ -47,8 +49,8 @@ AUDITED = {
     '_before_create': set(),
     '_after_create': set(),
     # stock_ledger's only drops the cost a recomputation writes on done
-    # moves
-    'write': {'account_invoice_stock', 'stock_ledger'},
+    # moves; stock_branch's checks a client's arguments
+    'write': {'account_invoice_stock', 'stock_ledger', 'stock_branch'},
     '_before_write': set(),
     '_after_write': set(),
     'on_write': set(),
@@ -123,6 +125,11 @@ class Move(metaclass=PoolMeta):
         ATP or nothing is written.  A sale of plain company stock to a
         customer is inserted assigned at once.
         """
+        if (not isinstance(vlist, (list, tuple))
+                or not all(isinstance(v, dict) for v in vlist)):
+            raise ReserveError(gettext(
+                    'stock_availability.msg_create_reserved_not_list',
+                    value=repr(vlist)[:40]))
         if not vlist:
             return []
         plan = cls._create_reserved_plan(vlist)

@@ -77,7 +77,8 @@ class Lot(metaclass=PoolMeta):
     def check_modification(cls, mode, lots, values=None, external=False):
         super().check_modification(
             mode, lots, values=values, external=external)
-        if (mode == 'write' and values.keys() & {'state', 'ownership'}
+        if (mode == 'write' and lots
+                and values.keys() & {'state', 'ownership'}
                 and not Transaction().context.get(STATE_CONTEXT)):
             lot = lots[0]
             raise IllegalTransitionError(gettext(
@@ -388,6 +389,28 @@ class Move(metaclass=PoolMeta):
     # -- Reservation -------------------------------------------------------
 
     @classmethod
+    def _client_records(cls, records):
+        """The records a client names, read again from the database: RPC
+        builds them from what the client sends, ids or dictionaries"""
+        ids = [getattr(r, 'id', None) for r in records] if isinstance(
+            records, (list, tuple)) else None
+        if ids is None or not all(
+                isinstance(i, int) and not isinstance(i, bool) and i >= 0
+                for i in ids):
+            raise ReserveError(gettext(
+                    'stock_availability.msg_rpc_records',
+                    model=cls.__names__()['model'],
+                    value=repr(records)[:40]))
+        with without_check_access():
+            found = {r.id for r in cls.search([('id', 'in', ids)])}
+        missing = sorted(set(ids) - found)
+        if missing:
+            raise ReserveError(gettext(
+                    'stock_availability.msg_rpc_records',
+                    model=cls.__names__()['model'], value=missing[0]))
+        return cls.browse(ids)
+
+    @classmethod
     def reserve(cls, moves):
         """Reserve the draft moves from stock, or refuse
 
@@ -398,6 +421,8 @@ class Move(metaclass=PoolMeta):
         unit get the oldest available units; batches are picked by
         first expiry.
         """
+        if Transaction().check_access:
+            moves = cls._client_records(moves)
         moves = [m for m in moves if m.state in {'draft', 'staging'}]
         if not moves:
             return

@@ -19,3 +19,7 @@ class CreateBranchError(UserError):
 
 class TransferScanError(UserError):
     pass
+
+
+class RPCArgumentError(UserError):
+    pass

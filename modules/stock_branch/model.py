@@ -1,8 +1,11 @@
 # This file is part of Device Retail for Tryton.  The COPYRIGHT file at the
 # top level of this repository contains the full copyright notices and
 # license terms.
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import RPCArgumentError
 
 
 class BranchOwnedMixin:
@@ -103,3 +106,44 @@ class ExportRulesMixin:
                 if hasattr(Target, '_check_export_rules'):
                     Target._check_export_rules(
                         list(dict.fromkeys(target_ids)), subtree)
+
+
+class RecordsArgumentMixin:
+    """A client's write and delete name a list of records
+
+    RPC turns a bare id into one record, which core then iterates as if
+    it were a list; the refusal names the model and the value."""
+    __slots__ = ()
+
+    @classmethod
+    def write(cls, records, values, *args):
+        if Transaction().check_access:
+            actions = iter((records, values) + args)
+            for records_, values_ in zip(actions, actions):
+                cls._check_records_argument(records_, 'write')
+                if not isinstance(values_, dict):
+                    raise RPCArgumentError(gettext(
+                            'stock_branch.msg_rpc_values_not_dict',
+                            model=cls.__names__()['model'],
+                            value=_shown(values_)))
+        super().write(records, values, *args)
+
+    @classmethod
+    def delete(cls, records):
+        if Transaction().check_access:
+            cls._check_records_argument(records, 'delete')
+        super().delete(records)
+
+    @classmethod
+    def _check_records_argument(cls, records, action):
+        if not isinstance(records, (list, tuple)):
+            raise RPCArgumentError(gettext(
+                    'stock_branch.msg_rpc_records_not_list',
+                    action=action, model=cls.__names__()['model'],
+                    value=_shown(records)))
+
+
+def _shown(value, size=40):
+    "A short text of a value a client sent"
+    text = repr(value)
+    return text if len(text) <= size else text[:size] + '...'

@@ -20,12 +20,19 @@ def _branch_field(string):
 
 
 def _record_id(value):
-    "The id of a Many2One or Reference value as given to create or write"
+    """The id of a Many2One or Reference value as given to create or write,
+    None when it names none (the field's own validation refuses it)"""
     if isinstance(value, str):
-        value = value.split(',')[1]
+        value = value.partition(',')[2]
     elif isinstance(value, (list, tuple)):
-        value = value[1]
-    return int(value) if value not in {None, '', -1} else None
+        value = value[1] if len(value) == 2 else None
+    if isinstance(value, bool):
+        return None
+    try:
+        value = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if value >= 0 else None
 
 
 def _check_new_branches(location_ids, branch_ids):

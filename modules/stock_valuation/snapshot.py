@@ -59,8 +59,8 @@ class Snapshot(BranchOwnedMixin, ModelSQL, ModelView):
             cls, mode, snapshots, values=None, external=False):
         super().check_modification(
             mode, snapshots, values=values, external=external)
-        if mode == 'write' or (mode == 'delete'
-                and not Transaction().context.get(REOPEN_CONTEXT)):
+        if snapshots and (mode == 'write' or (mode == 'delete'
+                    and not Transaction().context.get(REOPEN_CONTEXT))):
             snapshot = snapshots[0]
             raise AccessError(gettext(
                     'stock_valuation.msg_snapshot_immutable',

@@ -42,7 +42,7 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
                     ('code', 'in', ['SUP', 'STO', 'CUS'])])}
         return template.products[0], locations
 
-    def done_move(self, product, from_, to, quantity=5):
+    def done_move(self, product, from_, to, quantity=5, **values):
         Move = Pool().get('stock.move')
         company = Transaction().context['company']
         move, = Move.create([{
@@ -55,6 +55,7 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
                     'unit_price': Decimal('2'),
                     'currency': Pool().get('company.company')(
                         company).currency.id,
+                    **values,
                     }])
         Move.do([move])
         return move
@@ -475,18 +476,9 @@ class StockLedgerTestCase(CompanyTestMixin, ModuleTestCase):
             cost = Move(sale.id).cost_price
             self.assertEqual(cost, Decimal('2'))
             # A receipt done late, dated before the sale
-            late, = Move.create([{
-                        'product': product.id,
-                        'unit': product.default_uom.id,
-                        'quantity': 1,
-                        'from_location': loc['SUP'].id,
-                        'to_location': loc['STO'].id,
-                        'company': company.id,
-                        'unit_price': Decimal('8'),
-                        'currency': company.currency.id,
-                        'effective_date': today - datetime.timedelta(1),
-                        }])
-            Move.do([late])
+            self.done_move(product, loc['SUP'], loc['STO'], 1,
+                unit_price=Decimal('8'),
+                effective_date=today - datetime.timedelta(1))
             Move.write([receipt, sale], {'unit_price_updated': True})
             with self.assertRaises(LedgerError):
                 Move.write([sale], {'cost_price': Decimal('5')})
