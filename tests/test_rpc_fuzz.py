@@ -240,5 +240,5 @@ def test_reported_calls_are_refused(fuzz_server):
     # Correct Identity started without a unit
     with pytest.raises(RPCError) as info:
         call(admin, 'stock.lot.correct_identity', '__wizard__',
-            ('stock.lot', [], {'start': {'imei': '1'}}))
+            ('stock.lot', None, {'start': {'imei': '1'}}))
     assert info.value.user_error, info.value

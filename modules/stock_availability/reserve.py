@@ -49,8 +49,8 @@ AUDITED = {
     '_before_create': set(),
     '_after_create': set(),
     # stock_ledger's only drops the cost a recomputation writes on done
-    # moves; stock_branch's checks a client's arguments
-    'write': {'account_invoice_stock', 'stock_ledger', 'stock_branch'},
+    # moves
+    'write': {'account_invoice_stock', 'stock_ledger'},
     '_before_write': set(),
     '_after_write': set(),
     'on_write': set(),
@@ -60,7 +60,10 @@ AUDITED = {
     'pre_validate': set(),
     'validate': set(),
     'validate_fields': {'stock_ledger'},
-    'check_modification': {'stock', 'stock_ledger', 'product_cost_fifo'},
+    # stock_branch's checks only the records a client's write or delete
+    # names
+    'check_modification': {
+        'stock', 'stock_ledger', 'product_cost_fifo', 'stock_branch'},
     'on_modification': {'stock_branch'},
     'compute_fields': {'stock'},
     '_compute_fields': set(),

@@ -109,34 +109,32 @@ class ExportRulesMixin:
 
 
 class RecordsArgumentMixin:
-    """A client's write and delete name a list of records
+    """A client's write and delete name a list of saved records
 
-    RPC turns a bare id into one record, which core then iterates as if
-    it were a list; the refusal names the model and the value."""
+    RPC turns a bare id into one record, which the checks of a write or a
+    delete then iterate as if it were a list, and a negative id into a
+    record none of whose fields can be read; the refusal names the model
+    and the value.  It hooks check_modification, not write and delete:
+    ir.model.access takes a report's own write or delete for a sign that
+    it can be written."""
     __slots__ = ()
 
     @classmethod
-    def write(cls, records, values, *args):
-        if Transaction().check_access:
-            actions = iter((records, values) + args)
-            for records_, values_ in zip(actions, actions):
-                cls._check_records_argument(records_, 'write')
-                if not isinstance(values_, dict):
-                    raise RPCArgumentError(gettext(
-                            'stock_branch.msg_rpc_values_not_dict',
-                            model=cls.__names__()['model'],
-                            value=_shown(values_)))
-        super().write(records, values, *args)
-
-    @classmethod
-    def delete(cls, records):
-        if Transaction().check_access:
-            cls._check_records_argument(records, 'delete')
-        super().delete(records)
+    def check_modification(cls, mode, records, values=None, external=False):
+        if external and mode in {'write', 'delete'}:
+            cls._check_records_argument(records, mode)
+            if mode == 'write' and not isinstance(values, dict):
+                raise RPCArgumentError(gettext(
+                        'stock_branch.msg_rpc_values_not_dict',
+                        model=cls.__names__()['model'],
+                        value=_shown(values)))
+        super().check_modification(
+            mode, records, values=values, external=external)
 
     @classmethod
     def _check_records_argument(cls, records, action):
-        if not isinstance(records, (list, tuple)):
+        if not isinstance(records, (list, tuple)) or not all(
+                isinstance(r.id, int) and r.id >= 0 for r in records):
             raise RPCArgumentError(gettext(
                     'stock_branch.msg_rpc_records_not_list',
                     action=action, model=cls.__names__()['model'],
